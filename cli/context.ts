@@ -1,0 +1,61 @@
+import type { Command } from "commander";
+import { UsageError } from "../core/errors.ts";
+import { createLogger, isLogLevel, type Logger } from "../core/log.ts";
+import { type NatsOptions, parseServers } from "../core/nats/connect.ts";
+
+/** Options every command accepts, after environment defaults. */
+export interface GlobalOptions {
+  server?: string;
+  creds?: string;
+  user?: string;
+  password?: string;
+  logLevel: string;
+  prefix: string;
+  replicas: string;
+}
+
+/** The global options seen from any (sub)command. */
+export function globals(command: Command): GlobalOptions {
+  return command.optsWithGlobals<GlobalOptions>();
+}
+
+/** True when the user or environment named a NATS server explicitly. */
+export function serverGiven(command: Command): boolean {
+  return globals(command).server !== undefined;
+}
+
+export function natsOptions(command: Command, name?: string): NatsOptions {
+  const g = globals(command);
+  return {
+    servers: parseServers(g.server),
+    creds: g.creds,
+    user: g.user,
+    password: g.password,
+    name,
+  };
+}
+
+export function logger(command: Command): Logger {
+  const level = globals(command).logLevel;
+  if (!isLogLevel(level)) {
+    throw new UsageError(
+      `invalid --log-level ${JSON.stringify(level)}: expected fatal, error, warn, info, debug, trace or silent`,
+    );
+  }
+  return createLogger(level);
+}
+
+/** Parses a positive integer option, naming the option when it is not one. */
+export function positiveInt(option: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new UsageError(
+      `invalid ${option} ${JSON.stringify(value)}: expected a positive whole number`,
+    );
+  }
+  return n;
+}
+
+export function replicas(command: Command): number {
+  return positiveInt("--replicas", globals(command).replicas);
+}

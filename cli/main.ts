@@ -1,0 +1,97 @@
+#!/usr/bin/env node
+import { Command, CommanderError, Option } from "commander";
+import { NcmError, UsageError } from "../core/errors.ts";
+
+/** Exit status: 0 success, 1 operational failure, 2 usage error. */
+const EXIT_FAILURE = 1;
+const EXIT_USAGE = 2;
+
+function buildProgram(): Command {
+  const program = new Command("ncm")
+    .description(
+      "NATS Configuration Minions: keep network devices on their intended configuration",
+    )
+    .version(process.env.npm_package_version ?? "0.1.0")
+    .addOption(
+      new Option("--server <urls>", "NATS server URL(s), comma-separated").env(
+        "NATS_URL",
+      ),
+    )
+    .addOption(
+      new Option("--creds <file>", "NATS credentials file").env("NATS_CREDS"),
+    )
+    .addOption(new Option("--user <user>", "NATS user").env("NATS_USER"))
+    .addOption(
+      new Option("--password <password>", "NATS password").env("NATS_PASSWORD"),
+    )
+    .addOption(
+      new Option("--log-level <level>", "log level")
+        .env("LOG_LEVEL")
+        .default("info"),
+    )
+    .addOption(
+      new Option(
+        "--prefix <prefix>",
+        "subject prefix of the functions",
+      ).default("ncm"),
+    )
+    .addOption(
+      new Option(
+        "--replicas <n>",
+        "replicas of the buckets and stream ncm creates",
+      ).default("1"),
+    )
+    .showHelpAfterError("(run ncm --help for usage)")
+    .exitOverride();
+  for (const register of COMMANDS) {
+    register(program);
+  }
+  program.commands.forEach((c) => {
+    c.exitOverride();
+  });
+  return program;
+}
+
+type Register = (program: Command) => void;
+
+const COMMANDS: Register[] = [];
+
+/** Runs the CLI; exported so tests can drive it in-process. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return 0;
+  } catch (err) {
+    return reportError(err);
+  }
+}
+
+function reportError(err: unknown): number {
+  if (err instanceof CommanderError) {
+    const done = [
+      "commander.helpDisplayed",
+      "commander.version",
+      "commander.help",
+    ];
+    return done.includes(err.code) ? 0 : EXIT_USAGE;
+  }
+  if (err instanceof UsageError) {
+    process.stderr.write(`ncm: ${err.message}\n`);
+    return EXIT_USAGE;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  const code = err instanceof NcmError ? ` [${err.code}]` : "";
+  process.stderr.write(`ncm: ${message}${code}\n`);
+  return EXIT_FAILURE;
+}
+
+const isEntry =
+  import.meta.url === `file://${process.argv[1]}` ||
+  process.argv[1]?.endsWith("/ncm") === true;
+
+if (isEntry) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,64 @@
+/**
+ * The inventory: which devices exist and how to reach them. Loaded from
+ * ncm's own YAML (and, later, Ansible and containerlab files) into this
+ * normalised shape. Secrets live here and nowhere else: they never enter
+ * NATS, logs or events.
+ */
+
+export type Platform = "eos" | "frr";
+
+export const PLATFORMS: readonly Platform[] = ["eos", "frr"];
+
+/** How the SSH host key of a device is checked. */
+export type HostKeyPolicy =
+  /** Check against the `knownHosts` file; an unknown host is refused. */
+  | "known-hosts"
+  /** Trust on first use, then pin the key (the default). */
+  | "pin"
+  /** Accept any key. For labs only. */
+  | "insecure";
+
+/** Fault switches of a simulated device, for tests and demos. */
+export interface SimFaults {
+  /** Delay added before every reply, in milliseconds. */
+  latencyMs?: number;
+  /** Refuse every authentication attempt. */
+  refuseAuth?: boolean;
+  /**
+   * Drop the SSH connection when this command is received inside a config
+   * session, before it takes effect (for example `commit`, or any line).
+   */
+  dropOn?: string;
+  /** Make `commit` fail with an EOS-style error. */
+  failCommit?: boolean;
+}
+
+export interface DeviceSpec {
+  /** Device name: KV key and subject token. */
+  name: string;
+  host: string;
+  port: number;
+  platform: Platform;
+  username: string;
+  /** Never logged, never sent over NATS. */
+  password?: string;
+  /** Path to a private key file. */
+  privateKeyFile?: string;
+  /** Passphrase of the private key. Never logged. */
+  passphrase?: string;
+  hostKeyPolicy: HostKeyPolicy;
+  /** known_hosts file, with hostKeyPolicy `known-hosts`. */
+  knownHosts?: string;
+  /** Per-device reconcile schedule (cron), overriding `--interval`. */
+  interval?: string;
+  /** Allow configs that would remove ncm's own login or address. */
+  allowLockout?: boolean;
+  /** Fault switches, used only by `ncm sim`. */
+  sim?: SimFaults;
+}
+
+export interface Inventory {
+  /** Where it was read from, for messages. */
+  source: string;
+  devices: DeviceSpec[];
+}

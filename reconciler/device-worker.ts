@@ -1,0 +1,418 @@
+import PQueue from "p-queue";
+import { NcmError, toNcmError } from "../core/errors.ts";
+import type { Logger } from "../core/log.ts";
+import type { DeviceSpec } from "../inventory/types.ts";
+import { Backoff, type BackoffOptions } from "./backoff.ts";
+import type { DeviceDriver } from "./drivers/types.ts";
+import {
+  type IntendedConfig,
+  type PassResult,
+  reconcilePass,
+  type SyncMemo,
+} from "./reconcile-pass.ts";
+import type {
+  DeviceState,
+  DeviceStatus,
+  Mode,
+  NcmEvent,
+  ReconcileOutcome,
+} from "./types.ts";
+
+/** Why a pass was asked for; only automatic ones respect the backoff. */
+export type PassReason = "intended" | "schedule" | "retry" | "manual";
+
+export interface DeviceWorkerOptions {
+  spec: DeviceSpec;
+  driver: DeviceDriver;
+  owner: string;
+  mode: Mode;
+  commitTimerSeconds: number;
+  /** Shared by all workers of a minion: bounds concurrent SSH work. */
+  limiter: PQueue;
+  log: Logger;
+  publishStatus: (status: DeviceStatus) => void;
+  publishEvent: (event: NcmEvent) => void;
+  backoff?: BackoffOptions;
+  /** Fencing hook, called right before each commit. */
+  beforeCommit?: () => Promise<void>;
+}
+
+/**
+ * Everything ncm does to one device goes through its worker: a queue of
+ * concurrency 1, so changes are strictly serialised, and at most one pass
+ * waiting behind the running one, so bursts coalesce to the latest
+ * revision and repeated checks are deduplicated.
+ */
+export class DeviceWorker {
+  readonly device: string;
+  readonly #options: DeviceWorkerOptions;
+  readonly #log: Logger;
+  readonly #queue = new PQueue({ concurrency: 1 });
+  readonly #backoff: Backoff;
+  #waiting: Promise<ReconcileOutcome> | null = null;
+  /** undefined until the intended bucket has told us; null when no key. */
+  #intended: IntendedConfig | null | undefined = undefined;
+  #memo: SyncMemo | null = null;
+  #status: DeviceStatus;
+  #retryTimer: NodeJS.Timeout | undefined;
+  #needsCleanup = true;
+  #stopping = false;
+
+  constructor(options: DeviceWorkerOptions) {
+    this.device = options.spec.name;
+    this.#options = options;
+    this.#log = options.log;
+    this.#backoff = new Backoff(options.backoff);
+    this.#status = initialStatus(this.device, options.owner, options.mode);
+  }
+
+  get status(): Readonly<DeviceStatus> {
+    return this.#status;
+  }
+
+  /** Takes over what a previous run stored, so a restart needs no session. */
+  restore(previous: DeviceStatus | null): void {
+    if (previous === null) {
+      return;
+    }
+    if (previous.appliedRevision !== null && previous.runningHash !== null) {
+      this.#memo = {
+        revision: previous.appliedRevision,
+        hash: previous.runningHash,
+      };
+    }
+    this.#status = {
+      ...this.#status,
+      appliedRevision: previous.appliedRevision,
+      runningHash: previous.runningHash,
+      driftCount: previous.driftCount ?? 0,
+      lastChangeAt: previous.lastChangeAt,
+      paused: previous.paused ?? false,
+    };
+  }
+
+  /** A new intended value (or its deletion) from the bucket. */
+  setIntended(intended: IntendedConfig | null): Promise<ReconcileOutcome> {
+    const before = this.#intended;
+    this.#intended = intended;
+    if (intended !== null && before?.revision === intended.revision) {
+      return this.request("schedule");
+    }
+    this.#update({ intendedRevision: intended?.revision ?? null });
+    return this.request("intended");
+  }
+
+  /**
+   * Asks for a pass. Joins the pass already waiting, if any, so a burst of
+   * requests costs one pass after the running one.
+   */
+  request(reason: PassReason): Promise<ReconcileOutcome> {
+    if (this.#waiting !== null) {
+      return this.#waiting;
+    }
+    const pass = this.#queue.add(() =>
+      this.#options.limiter.add(() => {
+        this.#waiting = null;
+        return this.#pass(reason);
+      }),
+    );
+    this.#waiting = pass;
+    return pass;
+  }
+
+  setPaused(paused: boolean, by?: string): void {
+    if (this.#status.paused === paused) {
+      return;
+    }
+    this.#update({ paused, state: paused ? "paused" : this.#status.state });
+    this.#event({ kind: paused ? "paused" : "resumed", by });
+    if (!paused) {
+      void this.request("manual");
+    }
+  }
+
+  /** Lets the running pass finish (aborting rather than committing). */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    clearTimeout(this.#retryTimer);
+    await this.#queue.onIdle();
+  }
+
+  async #pass(reason: PassReason): Promise<ReconcileOutcome> {
+    const started = Date.now();
+    const intended = this.#intended;
+    if (this.#stopping) {
+      return this.#skipped(started, "minion is stopping");
+    }
+    if (
+      reason !== "intended" &&
+      reason !== "manual" &&
+      this.#backoff.waiting()
+    ) {
+      return this.#skipped(started, "backing off after failures");
+    }
+    if (intended === undefined || intended === null) {
+      this.#update({ state: "unknown", lastCheckAt: new Date().toISOString() });
+      return outcome(this.device, "unmanaged", null, started);
+    }
+    try {
+      await this.#cleanupOnce();
+      const result = await reconcilePass({
+        driver: this.#options.driver,
+        intended,
+        memo: this.#memo,
+        enforce: () => this.#enforcing(),
+        commitTimerSeconds: this.#options.commitTimerSeconds,
+        onDrift: (diff) => this.#drifted(diff, intended),
+        beforeCommit: this.#options.beforeCommit,
+      });
+      return this.#succeeded(result, intended, started);
+    } catch (err) {
+      return this.#failed(toNcmError(err), intended, started);
+    }
+  }
+
+  #enforcing(): boolean {
+    return (
+      this.#options.mode === "enforce" &&
+      !this.#status.paused &&
+      !this.#stopping
+    );
+  }
+
+  /**
+   * Once per connection epoch: abort sessions a crashed run left pending,
+   * and confirm timed commits it could not confirm. The device answering
+   * us now is exactly what the timer was waiting for.
+   */
+  async #cleanupOnce(): Promise<void> {
+    if (!this.#needsCleanup) {
+      return;
+    }
+    const driver = this.#options.driver;
+    const aborted = await driver.abortStaleSessions();
+    if (aborted.length > 0) {
+      this.#log.warn({ event: "stale-sessions-aborted", sessions: aborted });
+    }
+    for (const name of await driver.pendingTimerSessions()) {
+      await driver.confirm(name);
+      this.#log.warn({ event: "orphan-commit-confirmed", session: name });
+    }
+    this.#needsCleanup = false;
+  }
+
+  #drifted(diff: string, intended: IntendedConfig): void {
+    const enforcing = this.#enforcing();
+    this.#update({
+      state: enforcing ? "applying" : "drifted",
+      driftCount: this.#status.driftCount + 1,
+    });
+    this.#log.info({
+      event: "drift-detected",
+      revision: intended.revision,
+      enforcing,
+    });
+    this.#event({
+      kind: "drift-detected",
+      intendedRevision: intended.revision,
+      diff,
+      mode: this.#options.mode,
+      paused: this.#status.paused,
+    });
+  }
+
+  #succeeded(
+    result: PassResult,
+    intended: IntendedConfig,
+    started: number,
+  ): ReconcileOutcome {
+    clearTimeout(this.#retryTimer);
+    this.#backoff.succeed();
+    const now = new Date().toISOString();
+    const common = {
+      lastCheckAt: now,
+      lastError: null,
+      lastErrorCode: null,
+      nextAttemptAt: null,
+    };
+    if (result.kind === "drifted") {
+      this.#update({ ...common, state: "drifted" });
+      return {
+        ...outcome(this.device, "drifted", intended.revision, started),
+        diff: result.diff,
+      };
+    }
+    this.#memo = result.memo;
+    const state: DeviceState = this.#status.paused ? "paused" : "in-sync";
+    const synced = {
+      ...common,
+      state,
+      appliedRevision: intended.revision,
+      runningHash: result.memo.hash,
+    };
+    if (result.kind === "in-sync") {
+      this.#update(synced);
+      return {
+        ...outcome(this.device, "in-sync", intended.revision, started),
+        cached: result.cached,
+      };
+    }
+    const durationMs = Date.now() - started;
+    this.#update({ ...synced, lastChangeAt: now });
+    this.#log.info({
+      event: "config-applied",
+      revision: intended.revision,
+      durationMs,
+    });
+    this.#event({
+      kind: "applied",
+      intendedRevision: intended.revision,
+      diff: result.diff,
+      session: result.session,
+      durationMs,
+    });
+    return {
+      ...outcome(this.device, "applied", intended.revision, started),
+      diff: result.diff,
+    };
+  }
+
+  #failed(
+    error: NcmError,
+    intended: IntendedConfig,
+    started: number,
+  ): ReconcileOutcome {
+    this.#needsCleanup = true;
+    const delay = this.#backoff.fail();
+    const unreachable =
+      error.category === "unreachable" || error.category === "timeout";
+    this.#update({
+      state: unreachable ? "unreachable" : "failed",
+      lastCheckAt: new Date().toISOString(),
+      lastError: error.message,
+      lastErrorCode: error.code,
+      nextAttemptAt: new Date(this.#backoff.until).toISOString(),
+    });
+    this.#log.warn({
+      event: "reconcile-failed",
+      code: error.code,
+      category: error.category,
+      err: error.message,
+      attempt: this.#backoff.failures,
+      retryInMs: delay,
+    });
+    this.#event({
+      kind: "failed",
+      intendedRevision: intended.revision,
+      error: error.toJSON(),
+      attempt: this.#backoff.failures,
+    });
+    if (typeof error.details.uncommittedSession === "string") {
+      this.#event({
+        kind: "rolled-back",
+        intendedRevision: intended.revision,
+        reason:
+          "commit not confirmed; the device reverts when its commit timer expires",
+        session: error.details.uncommittedSession,
+      });
+    }
+    this.#scheduleRetry(error, delay);
+    return {
+      ...outcome(this.device, "failed", intended.revision, started),
+      error: error.toJSON(),
+    };
+  }
+
+  #scheduleRetry(error: NcmError, delay: number): void {
+    clearTimeout(this.#retryTimer);
+    if (!error.retryable || this.#stopping) {
+      return;
+    }
+    this.#retryTimer = setTimeout(() => void this.request("retry"), delay);
+    this.#retryTimer.unref();
+  }
+
+  #skipped(started: number, reason: string): ReconcileOutcome {
+    const error = new NcmError(
+      "internal",
+      "SKIPPED",
+      `${this.device}: ${reason}`,
+      {
+        retryable: true,
+      },
+    );
+    return {
+      ...outcome(
+        this.device,
+        "failed",
+        this.#intended?.revision ?? null,
+        started,
+      ),
+      error: error.toJSON(),
+    };
+  }
+
+  #update(patch: Partial<DeviceStatus>): void {
+    this.#status = {
+      ...this.#status,
+      ...patch,
+      updatedAt: new Date().toISOString(),
+    };
+    this.#options.publishStatus(this.#status);
+  }
+
+  #event(
+    partial: DistributiveOmit<
+      NcmEvent,
+      "device" | "at" | "owner" | "intendedRevision"
+    > & {
+      intendedRevision?: number | null;
+    },
+  ): void {
+    const event = {
+      device: this.device,
+      at: new Date().toISOString(),
+      owner: this.#options.owner,
+      intendedRevision: this.#intended?.revision ?? null,
+      ...partial,
+    } as NcmEvent;
+    this.#options.publishEvent(event);
+  }
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown
+  ? Omit<T, K>
+  : never;
+
+function initialStatus(
+  device: string,
+  owner: string,
+  mode: Mode,
+): DeviceStatus {
+  return {
+    device,
+    state: "unknown",
+    intendedRevision: null,
+    appliedRevision: null,
+    lastCheckAt: null,
+    lastChangeAt: null,
+    driftCount: 0,
+    lastError: null,
+    lastErrorCode: null,
+    owner,
+    mode,
+    paused: false,
+    runningHash: null,
+    nextAttemptAt: null,
+    updatedAt: new Date().toISOString(),
+  };
+}
+
+function outcome(
+  device: string,
+  result: ReconcileOutcome["result"],
+  intendedRevision: number | null,
+  started: number,
+): ReconcileOutcome {
+  return { device, result, intendedRevision, durationMs: Date.now() - started };
+}

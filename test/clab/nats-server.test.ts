@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Kvm } from "@nats-io/kv";
 import { connectNats } from "../../core/nats/connect.ts";
-import { NatsServer, natsServerMissing } from "./nats-server.ts";
+import { NatsServer, natsServerMissing } from "../harness/nats-server.ts";
 
 const missing = natsServerMissing();
 

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { Command, CommanderError, Option } from "commander";
 import { NcmError, UsageError } from "../core/errors.ts";
+import { registerDemo } from "./commands/demo.ts";
+import { registerMinion } from "./commands/minion.ts";
 
 /** Exit status: 0 success, 1 operational failure, 2 usage error. */
 const EXIT_FAILURE = 1;
@@ -54,7 +56,7 @@ function buildProgram(): Command {
 
 type Register = (program: Command) => void;
 
-const COMMANDS: Register[] = [];
+const COMMANDS: Register[] = [registerDemo, registerMinion];
 
 /** Runs the CLI; exported so tests can drive it in-process. */
 export async function main(argv: string[]): Promise<number> {

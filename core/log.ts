@@ -70,3 +70,11 @@ export function createLogger(level: LogLevel = "info"): Logger {
 export function silentLogger(): Logger {
   return pino({ level: "silent" });
 }
+
+/** JSON lines appended to a file, for the demo whose terminal shows a table. */
+export function createFileLogger(level: LogLevel, file: string): Logger {
+  return pino(
+    { level, base: { pid: process.pid }, redact: { paths: REDACT, censor: "[redacted]" } },
+    pino.destination({ dest: file, sync: false, mkdir: true }),
+  );
+}

@@ -83,6 +83,8 @@ export class DeviceWorker {
     }
     this.#status = {
       ...this.#status,
+      state: previous.state ?? this.#status.state,
+      intendedRevision: previous.intendedRevision,
       appliedRevision: previous.appliedRevision,
       runningHash: previous.runningHash,
       driftCount: previous.driftCount ?? 0,

@@ -13,8 +13,16 @@ const CASES: [string, string, string][] = [
     "-   neighbor EVPN password 7 q+VNViP5i4rVjW1cxFv2wA==",
     "-   neighbor EVPN password 7 <masked>",
   ],
-  ["tacacs key", "tacacs-server host 10.0.0.1 key 7 0207165218", "tacacs-server host 10.0.0.1 key 7 <masked>"],
-  ["snmp community", "snmp-server community public ro", "snmp-server community <masked> ro"],
+  [
+    "tacacs key",
+    "tacacs-server host 10.0.0.1 key 7 0207165218",
+    "tacacs-server host 10.0.0.1 key 7 <masked>",
+  ],
+  [
+    "snmp community",
+    "snmp-server community public ro",
+    "snmp-server community <masked> ro",
+  ],
   ["plain line untouched", " interface Ethernet1", " interface Ethernet1"],
 ];
 

@@ -1,0 +1,99 @@
+import { hostname } from "node:os";
+import { type Command, Option } from "commander";
+import { UsageError } from "../../core/errors.ts";
+import { connectNats } from "../../core/nats/connect.ts";
+import { loadInventory } from "../../inventory/load.ts";
+import { Minion, MINION_DEFAULTS } from "../../reconciler/minion.ts";
+import { assertCron } from "../../reconciler/schedule.ts";
+import type { Mode } from "../../reconciler/types.ts";
+import { logger, natsOptions, positiveInt, replicas } from "../context.ts";
+import { untilSignal } from "../signals.ts";
+
+interface MinionFlags {
+  inventory: string;
+  devices?: string;
+  interval: string;
+  mode: string;
+  name?: string;
+  commitTimer: string;
+  concurrency: string;
+}
+
+export function registerMinion(program: Command): void {
+  program
+    .command("minion")
+    .description("run the reconciler for the inventory's devices")
+    .requiredOption("--inventory <file>", "inventory file")
+    .option("--devices <list>", "only these devices, comma-separated")
+    .option(
+      "--interval <cron>",
+      "reconcile schedule (cron, six fields allowed)",
+      MINION_DEFAULTS.interval,
+    )
+    .addOption(
+      new Option(
+        "--mode <mode>",
+        "enforce corrects drift, observe only reports it",
+      )
+        .choices(["enforce", "observe"])
+        .default(MINION_DEFAULTS.mode),
+    )
+    .option("--name <name>", "minion name, shown as owner (default: host-pid)")
+    .option(
+      "--commit-timer <seconds>",
+      "seconds a device waits for confirmation before reverting a commit",
+      String(MINION_DEFAULTS.commitTimerSeconds),
+    )
+    .option(
+      "--concurrency <n>",
+      "devices worked on at once",
+      String(MINION_DEFAULTS.concurrency),
+    )
+    .action(async (flags: MinionFlags, command: Command) => {
+      await runMinion(flags, command);
+    });
+}
+
+async function runMinion(flags: MinionFlags, command: Command): Promise<void> {
+  const log = logger(command);
+  const name = flags.name ?? `${hostname()}-${process.pid}`;
+  const settings = {
+    interval: assertCron(flags.interval),
+    mode: flags.mode as Mode,
+    commitTimerSeconds: positiveInt("--commit-timer", flags.commitTimer),
+    concurrency: positiveInt("--concurrency", flags.concurrency),
+    replicas: replicas(command),
+    devices: parseList(flags.devices),
+  };
+  const inventory = await loadInventory(flags.inventory);
+  const nc = await connectNats(natsOptions(command, `ncm-minion-${name}`), log);
+  try {
+    const minion = await Minion.start({
+      ...settings,
+      nc,
+      inventory,
+      name,
+      log,
+    });
+    await untilSignal();
+    await minion.stop();
+  } finally {
+    await nc.drain().catch(() => nc.close());
+  }
+}
+
+function parseList(value: string | undefined): string[] | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  const items = value
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+  if (items.length === 0) {
+    throw new UsageError(
+      `invalid --devices ${JSON.stringify(value)}: expected a comma-separated list of device names`,
+    );
+  }
+  return items;
+}

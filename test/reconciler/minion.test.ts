@@ -1,0 +1,236 @@
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { after, afterEach, before, describe, it } from "node:test";
+import { jetstreamManager } from "@nats-io/jetstream";
+import { Kvm } from "@nats-io/kv";
+import { silentLogger } from "../../core/log.ts";
+import { EVENTS_STREAM } from "../../core/nats/resources.ts";
+import { Minion, type MinionOptions } from "../../reconciler/minion.ts";
+import type { DeviceStatus, NcmEvent } from "../../reconciler/types.ts";
+import { Lab } from "../harness/lab.ts";
+import { natsServerMissing } from "../harness/nats-server.ts";
+import { waitUntil } from "../harness/wait.ts";
+
+const CONFIGS = new URL("../../examples/avd-lab/configs/", import.meta.url);
+const config = (name: string): Promise<string> =>
+  readFile(new URL(`${name}.cfg`, CONFIGS), "utf8");
+
+/** Every second: drift tests wait at most a few intervals. */
+const FAST = "* * * * * *";
+
+describe("minion", { skip: natsServerMissing() ?? false }, () => {
+  let lab: Lab;
+  let minion: Minion | undefined;
+
+  before(async () => {
+    lab = await Lab.start([
+      { name: "spine1" },
+      { name: "leaf1" },
+      { name: "leaf2" },
+    ]);
+  });
+  afterEach(async () => {
+    await minion?.stop();
+    minion = undefined;
+  });
+  after(async () => {
+    await lab.stop();
+  });
+
+  const start = async (
+    options: Partial<MinionOptions> = {},
+  ): Promise<Minion> => {
+    minion = await Minion.start({
+      nc: lab.nc,
+      inventory: lab.inventory,
+      name: "test-minion",
+      interval: "0 0 1 1 *",
+      commitTimerSeconds: 60,
+      log: silentLogger(),
+      ...options,
+    });
+    return minion;
+  };
+  const intended = async () => new Kvm(lab.nc).open("intended");
+  const status = async (device: string): Promise<DeviceStatus | null> => {
+    const entry = await (await new Kvm(lab.nc).open("status")).get(device);
+    return entry?.operation === "PUT" ? entry.json<DeviceStatus>() : null;
+  };
+  const inSyncAt = (device: string, revision: number) =>
+    waitUntil(`${device} in sync at revision ${revision}`, async () => {
+      const s = await status(device);
+      return s?.state === "in-sync" &&
+        s.appliedRevision === revision &&
+        s.intendedRevision === revision
+        ? s
+        : null;
+    });
+
+  it("minion - a KV write reaches its device and status tells the truth", async () => {
+    await start();
+    const text = await config("leaf1");
+    const revision = await (await intended()).put("leaf1", text);
+    const s = await inSyncAt("leaf1", revision);
+    assert.equal(s.owner, "test-minion");
+    assert.equal(s.lastError, null);
+    assert.match(lab.sims.device("leaf1").runningConfig(), /router bgp 65101/);
+  });
+
+  it("minion - a raw publish to $KV.intended.<device>, as nats kv put does, reaches it", async () => {
+    await start();
+    const text = (await config("leaf2")).replace(
+      "description leaf2_VTEP",
+      "description raw_put",
+    );
+    const reply = await lab.nc.request(
+      "$KV.intended.leaf2",
+      new TextEncoder().encode(text),
+    );
+    const revision = (reply.json() as { seq: number }).seq;
+    await inSyncAt("leaf2", revision);
+    assert.match(
+      lab.sims.device("leaf2").runningConfig(),
+      /description raw_put/,
+    );
+  });
+
+  it("minion - drift made by hand is corrected within one interval", async () => {
+    const revision = await (await intended()).put(
+      "spine1",
+      await config("spine1"),
+    );
+    await start({ interval: FAST });
+    await inSyncAt("spine1", revision);
+    const device = lab.sims.device("spine1");
+    device.configure("interface Ethernet1\n   description HAND_MADE_DRIFT");
+    await waitUntil(
+      "drift corrected",
+      () => !device.runningConfig().includes("HAND_MADE_DRIFT"),
+      10_000,
+    );
+    const s = await inSyncAt("spine1", revision);
+    assert.ok(s.driftCount >= 1);
+  });
+
+  it("minion - observe mode reports drift and leaves it alone", async () => {
+    const revision = await (await intended()).put(
+      "spine1",
+      await config("spine1"),
+    );
+    await start({ interval: FAST });
+    await inSyncAt("spine1", revision);
+    await minion?.stop();
+    const device = lab.sims.device("spine1");
+    const commits = device.counters.commits;
+    device.configure("interface Ethernet1\n   description OBSERVED_DRIFT");
+    await start({ interval: FAST, mode: "observe" });
+    const s = await waitUntil("drift reported", async () => {
+      const current = await status("spine1");
+      return current?.state === "drifted" ? current : null;
+    });
+    assert.equal(s.mode, "observe");
+    assert.match(device.runningConfig(), /OBSERVED_DRIFT/);
+    assert.equal(device.counters.commits, commits);
+    const events = await eventsOf("spine1");
+    const drift = events.filter((e) => e.kind === "drift-detected").at(-1);
+    assert.ok(drift && drift.kind === "drift-detected");
+    assert.match(drift.diff, /OBSERVED_DRIFT/);
+    device.configure("interface Ethernet1\n   no description OBSERVED_DRIFT");
+  });
+
+  it("minion - a burst of 50 writes ends on the last with at most 3 commits", async () => {
+    await start();
+    const kv = await intended();
+    const base = await config("leaf1");
+    const device = lab.sims.device("leaf1");
+    await inSyncAt("leaf1", (await kv.get("leaf1"))?.revision ?? 0);
+    const commits = device.counters.commits;
+    let last = 0;
+    for (let i = 1; i <= 50; i++) {
+      last = await kv.put(
+        "leaf1",
+        base.replace("description ROUTER_ID", `description BURST_${i}`),
+      );
+    }
+    await inSyncAt("leaf1", last);
+    assert.match(device.runningConfig(), /description BURST_50\b/);
+    const made = device.counters.commits - commits;
+    assert.ok(made >= 1 && made <= 3, `expected 1 to 3 commits, got ${made}`);
+  });
+
+  it("minion - events record drift and the applied change with its revision", async () => {
+    const events = await eventsOf("leaf1");
+    const applied = events.filter((e) => e.kind === "applied");
+    assert.ok(applied.length >= 1);
+    const lastApplied = applied.at(-1);
+    assert.ok(lastApplied?.kind === "applied");
+    assert.equal(typeof lastApplied.intendedRevision, "number");
+    assert.match(lastApplied.diff, /^\+.*BURST_50/m);
+    assert.doesNotMatch(
+      lastApplied.diff,
+      /\$6\$/,
+      "secrets are masked in events",
+    );
+  });
+
+  it("minion - a restarted minion opens no session on devices in sync", async () => {
+    await start();
+    const kv = await intended();
+    for (const name of ["spine1", "leaf1", "leaf2"]) {
+      const entry = await kv.get(name);
+      await inSyncAt(name, entry?.revision ?? -1);
+    }
+    await minion?.stop();
+    const before = lab.sims.devices.map((d) => ({ ...d.counters }));
+    await start();
+    const outcomes = await minion!.reconcileAll();
+    assert.deepEqual(
+      outcomes.map((o) => o.result),
+      ["in-sync", "in-sync", "in-sync"],
+    );
+    lab.sims.devices.forEach((d, i) => {
+      assert.equal(
+        d.counters.sessionsOpened,
+        before[i]?.sessionsOpened,
+        `${d.name} opened a session`,
+      );
+      assert.equal(
+        d.counters.commits,
+        before[i]?.commits,
+        `${d.name} got a commit`,
+      );
+    });
+  });
+
+  it("minion - a deleted intended key leaves the device untouched", async () => {
+    await start();
+    const kv = await intended();
+    const device = lab.sims.device("leaf2");
+    const running = device.runningConfig();
+    const commits = device.counters.commits;
+    await kv.delete("leaf2");
+    await waitUntil(
+      "leaf2 unmanaged",
+      async () => (await status("leaf2"))?.state === "unknown",
+    );
+    const outcome = await minion!.reconcile("leaf2");
+    assert.equal(outcome.result, "unmanaged");
+    assert.equal(device.runningConfig(), running);
+    assert.equal(device.counters.commits, commits);
+  });
+
+  async function eventsOf(device: string): Promise<NcmEvent[]> {
+    const jsm = await jetstreamManager(lab.nc);
+    const events: NcmEvent[] = [];
+    const info = await jsm.streams.info(EVENTS_STREAM);
+    for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
+      const msg = await jsm.streams
+        .getMessage(EVENTS_STREAM, { seq })
+        .catch(() => null);
+      if (msg !== null && msg.subject === `ncm.events.${device}`) {
+        events.push(msg.json<NcmEvent>());
+      }
+    }
+    return events;
+  }
+});

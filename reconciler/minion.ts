@@ -52,6 +52,9 @@ export const MINION_DEFAULTS = {
   replicas: 1,
 };
 
+/** Longest wait at start for the watch to deliver the current values. */
+const INITIAL_WATCH_MS = 30_000;
+
 /** How long shutdown waits for in-flight passes before closing anyway. */
 const STOP_GRACE_MS = 30_000;
 
@@ -223,18 +226,31 @@ export class Minion {
     for await (const key of await this.#intended.keys()) {
       present.add(key);
     }
+    const awaited = new Set<string>();
     for (const worker of this.#workers.values()) {
-      if (!present.has(worker.device)) {
+      if (present.has(worker.device)) {
+        awaited.add(worker.device);
+      } else {
         void worker.setIntended(null);
       }
+    }
+    const caughtUp = deferred();
+    if (awaited.size === 0) {
+      caughtUp.resolve();
     }
     const watch = await this.#intended.watch();
     this.#watch = watch;
     void (async () => {
       for await (const entry of watch) {
         this.#onIntended(entry);
+        if (awaited.delete(entry.key) && awaited.size === 0) {
+          caughtUp.resolve();
+        }
       }
     })();
+    // Start is done once every owned device has its intended value, so a
+    // reconcile asked for right after start never sees "unmanaged" by race.
+    await Promise.race([caughtUp.promise, delay(INITIAL_WATCH_MS)]);
   }
 
   #onIntended(entry: KvEntry): void {
@@ -309,4 +325,12 @@ function parseStatus(entry: KvEntry | null): DeviceStatus | null {
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve = (): void => undefined;
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
 }

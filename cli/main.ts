@@ -2,6 +2,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { NcmError, UsageError } from "../core/errors.ts";
 import { registerDemo } from "./commands/demo.ts";
+import { registerInventory } from "./commands/inventory.ts";
 import { registerMinion } from "./commands/minion.ts";
 
 /** Exit status: 0 success, 1 operational failure, 2 usage error. */
@@ -56,7 +57,7 @@ function buildProgram(): Command {
 
 type Register = (program: Command) => void;
 
-const COMMANDS: Register[] = [registerDemo, registerMinion];
+const COMMANDS: Register[] = [registerDemo, registerMinion, registerInventory];
 
 /** Runs the CLI; exported so tests can drive it in-process. */
 export async function main(argv: string[]): Promise<number> {

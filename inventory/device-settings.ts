@@ -1,0 +1,217 @@
+import { isMapping } from "./detect-format.ts";
+import { type Environment, expandEnv } from "./expand-env.ts";
+import type { FieldParser } from "./field-parsers.ts";
+import * as parse from "./field-parsers.ts";
+import type { Problems } from "./problems.ts";
+import type { HostKeyPolicy, Platform, SimFaults } from "./types.ts";
+
+/** What a `defaults` block or one device entry may set. */
+export interface DeviceSettings {
+  host?: string;
+  port?: number;
+  platform?: Platform;
+  username?: string;
+  password?: string;
+  privateKeyFile?: string;
+  passphrase?: string;
+  hostKeyPolicy?: HostKeyPolicy;
+  knownHosts?: string;
+  interval?: string;
+  allowLockout?: boolean;
+  sim?: SimFaults;
+}
+
+interface FieldDef<T> {
+  /** The spelling shown in messages. */
+  name: string;
+  /** Other accepted spellings, such as camelCase. */
+  aliases?: readonly string[];
+  /** Its value never appears in a message. */
+  secret?: boolean;
+  parse: FieldParser<T>;
+}
+
+type Table<T> = { [K in keyof T]-?: FieldDef<NonNullable<T[K]>> };
+
+const SIM_FIELDS: Table<SimFaults> = {
+  latencyMs: {
+    name: "latency_ms",
+    aliases: ["latencyMs"],
+    parse: parse.nonNegative,
+  },
+  refuseAuth: {
+    name: "refuse_auth",
+    aliases: ["refuseAuth"],
+    parse: parse.flag,
+  },
+  dropOn: { name: "drop_on", aliases: ["dropOn"], parse: parse.text },
+  failCommit: {
+    name: "fail_commit",
+    aliases: ["failCommit"],
+    parse: parse.flag,
+  },
+};
+
+const DEVICE_FIELDS: Table<Omit<DeviceSettings, "sim">> = {
+  host: { name: "host", parse: parse.host },
+  port: { name: "port", parse: parse.port },
+  platform: { name: "platform", parse: parse.platform },
+  username: { name: "username", parse: parse.text },
+  password: { name: "password", secret: true, parse: parse.secret },
+  privateKeyFile: {
+    name: "private_key",
+    aliases: ["privateKey"],
+    parse: parse.path,
+  },
+  passphrase: { name: "passphrase", secret: true, parse: parse.secret },
+  hostKeyPolicy: {
+    name: "host_key",
+    aliases: ["hostKey"],
+    parse: parse.hostKeyPolicy,
+  },
+  knownHosts: {
+    name: "known_hosts",
+    aliases: ["knownHosts"],
+    parse: parse.path,
+  },
+  interval: { name: "interval", parse: parse.cron },
+  allowLockout: {
+    name: "allow_lockout",
+    aliases: ["allowLockout"],
+    parse: parse.flag,
+  },
+};
+
+/** Where settings are read, for paths and the wording of messages. */
+export interface Scope {
+  /** "for device leaf1" or "in defaults". */
+  where: string;
+  /** YAML path of the mapping being read. */
+  path: readonly string[];
+  problems: Problems;
+  env: Environment;
+  /** Relative file paths are taken from here (the inventory's folder). */
+  baseDir: string;
+  home: string;
+}
+
+export interface ReadSettings {
+  values: DeviceSettings;
+  /** Keys present in the file, valid or not, so a bad value is not also reported missing. */
+  given: ReadonlySet<keyof DeviceSettings>;
+}
+
+/** Reads one `defaults` block or device entry, reporting every problem. */
+export function readSettings(
+  raw: Record<string, unknown>,
+  scope: Scope,
+): ReadSettings {
+  const { sim, ...rest } = raw;
+  const read = readFields(rest, DEVICE_FIELDS, scope, ["sim"]);
+  const values: DeviceSettings = read.values;
+  const given = new Set<keyof DeviceSettings>(read.given);
+  if ("sim" in raw) {
+    given.add("sim");
+    values.sim = readSim(sim, scope);
+  }
+  return { values, given };
+}
+
+function readSim(raw: unknown, scope: Scope): SimFaults | undefined {
+  const path = [...scope.path, "sim"];
+  if (!isMapping(raw)) {
+    scope.problems.add(
+      path,
+      `invalid sim ${scope.where}; expected a mapping of fault switches`,
+    );
+    return undefined;
+  }
+  return readFields(raw, SIM_FIELDS, { ...scope, path }, [], "sim.").values;
+}
+
+function readFields<T extends object>(
+  raw: Record<string, unknown>,
+  table: Table<T>,
+  scope: Scope,
+  extraNames: readonly string[],
+  prefix = "",
+): { values: Partial<T>; given: Set<keyof T> } {
+  const index = aliasIndex(table);
+  const values: Partial<T> = {};
+  const given = new Map<keyof T, string>();
+  for (const [key, value] of Object.entries(raw)) {
+    const path = [...scope.path, key];
+    const prop = index.get(key);
+    if (prop === undefined) {
+      const names = [
+        ...Object.values<FieldDef<unknown>>(table).map((d) => d.name),
+        ...extraNames,
+      ];
+      scope.problems.add(
+        path,
+        `unknown key ${JSON.stringify(prefix + key)} ${scope.where}; expected one of ${names.map((n) => prefix + n).join(", ")}`,
+      );
+      continue;
+    }
+    const earlier = given.get(prop);
+    if (earlier !== undefined) {
+      scope.problems.add(
+        path,
+        `both ${prefix + earlier} and ${prefix + key} given ${scope.where}; use one`,
+      );
+      continue;
+    }
+    given.set(prop, key);
+    const parsed = readField(value, table[prop], scope, path, prefix);
+    if (parsed !== undefined) {
+      values[prop] = parsed as T[keyof T];
+    }
+  }
+  return { values, given: new Set(given.keys()) };
+}
+
+function readField<T>(
+  raw: unknown,
+  def: FieldDef<T>,
+  scope: Scope,
+  path: readonly string[],
+  prefix: string,
+): T | undefined {
+  const label = prefix + def.name;
+  let value = raw;
+  if (typeof raw === "string") {
+    const expanded = expandEnv(raw, scope.env);
+    if (!expanded.ok) {
+      scope.problems.add(path, `${label} ${scope.where} ${expanded.problem}`);
+      return undefined;
+    }
+    value = expanded.value;
+  }
+  const fail = (expected: string): undefined => {
+    const shown = def.secret === true ? "" : ` ${preview(raw)}`;
+    scope.problems.add(
+      path,
+      `invalid ${label}${shown} ${scope.where}; expected ${expected}`,
+    );
+    return undefined;
+  };
+  return def.parse(value, fail, scope.baseDir, scope.home);
+}
+
+function aliasIndex<T>(table: Table<T>): Map<string, keyof T> {
+  const index = new Map<string, keyof T>();
+  for (const prop of Object.keys(table) as (keyof T)[]) {
+    const def: FieldDef<unknown> = table[prop];
+    index.set(def.name, prop);
+    for (const alias of def.aliases ?? []) {
+      index.set(alias, prop);
+    }
+  }
+  return index;
+}
+
+/** The value as the user wrote it, cut short so a message stays one line. */
+function preview(value: unknown): string {
+  const json = JSON.stringify(value) ?? String(value);
+  return json.length > 60 ? `${json.slice(0, 57)}...` : json;
+}

@@ -1,0 +1,80 @@
+import { readFile } from "node:fs/promises";
+import { homedir } from "node:os";
+import { dirname, resolve } from "node:path";
+import { NcmError } from "../core/errors.ts";
+import { detectFormat } from "./detect-format.ts";
+import type { Environment } from "./expand-env.ts";
+import { readNcmInventory } from "./ncm-format.ts";
+import { Problems } from "./problems.ts";
+import type { Inventory } from "./types.ts";
+import { parseYamlSource } from "./yaml-source.ts";
+
+/**
+ * Reads and validates an inventory file. Every failure is an NcmError of
+ * category "input" whose message names the file and never holds a secret.
+ */
+export async function loadInventory(file: string): Promise<Inventory> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (err) {
+    throw readError(file, err);
+  }
+  return parseInventory(text, file);
+}
+
+/**
+ * Parses inventory text. `source` names the file in messages, and relative
+ * key file paths are taken from its folder.
+ */
+export function parseInventory(
+  text: string,
+  source: string,
+  env: Environment = process.env,
+): Inventory {
+  const yaml = parseYamlSource(text, source);
+  if (yaml.value === null || yaml.value === undefined) {
+    throw new NcmError(
+      "input",
+      "INVENTORY_EMPTY",
+      `${source}: the inventory is empty; expected a mapping with a devices key`,
+      { details: { file: source } },
+    );
+  }
+  const format = detectFormat(yaml.value);
+  if (format === null) {
+    throw new NcmError(
+      "input",
+      "INVENTORY_FORMAT",
+      `${source}: not an inventory ncm can read; expected a mapping with a devices key`,
+      { details: { file: source } },
+    );
+  }
+  const problems = new Problems(source, yaml.lineOf);
+  const devices = readNcmInventory(yaml.value as Record<string, unknown>, {
+    problems,
+    env,
+    baseDir: dirname(resolve(source)),
+    home: env.HOME ?? homedir(),
+  });
+  problems.throwIfAny();
+  return { source, devices };
+}
+
+function readError(file: string, err: unknown): NcmError {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === "ENOENT") {
+    return new NcmError(
+      "input",
+      "INVENTORY_NOT_FOUND",
+      `inventory file ${file} not found`,
+      { cause: err, details: { file } },
+    );
+  }
+  return new NcmError(
+    "input",
+    "INVENTORY_READ",
+    `cannot read inventory file ${file}: ${code ?? (err as Error).message}`,
+    { cause: err, details: { file } },
+  );
+}

@@ -1,0 +1,342 @@
+import { StringDecoder } from "node:string_decoder";
+import type { ClientChannel } from "ssh2";
+import type { NcmError } from "../../../core/errors.ts";
+import { commandTimeout, connectionLost } from "./eos-errors.ts";
+import { type Prompt, PromptMatcher } from "./prompt-matcher.ts";
+import { readSegment, type Segment } from "./read-segment.ts";
+import { stripTerminalControls } from "./terminal-text.ts";
+
+export interface CliShellOptions {
+  device: string;
+  commandTimeoutMs: number;
+}
+
+/** What one command printed, without its echo, and the prompt after it. */
+export interface CommandOutput {
+  lines: string[];
+  prompt: Prompt;
+}
+
+/** Output lines a pipelined command produced, by its index in the batch. */
+export interface PipelinedOutput {
+  index: number;
+  lines: string[];
+}
+
+export interface PipelineOptions {
+  /** Commands sent ahead of their prompts, at most. */
+  windowLines: number;
+  /** Bytes sent ahead of their prompts, at most (one command may exceed). */
+  windowBytes: number;
+  /** Names the batch in errors, since its text may be private. */
+  label: string;
+  /** The mode every prompt must show; the first that does not is reported. */
+  expectMode: (mode: string) => boolean;
+}
+
+export interface PipelineResult {
+  /** Commands that printed something besides their echo. */
+  outputs: PipelinedOutput[];
+  /** The first command after which the prompt showed an unexpected mode. */
+  strayMode: { index: number; mode: string } | null;
+}
+
+/** Whoever is waiting for output right now. */
+interface Reader {
+  /** Names the command in errors. */
+  label: string;
+  matcher: PromptMatcher;
+  /** Returns true once it has read everything it waited for. */
+  take(segment: Segment): boolean;
+  fail(err: NcmError): void;
+}
+
+/**
+ * A CLI session on an interactive shell channel: sends commands, reads their
+ * output up to the next prompt, and pipelines many commands while still
+ * telling which output belongs to which command (one prompt each).
+ *
+ * After a timeout the shell cannot tell which prompt answers what any more,
+ * so it refuses further commands; the owner opens a new one.
+ */
+export class CliShell {
+  readonly #channel: ClientChannel;
+  readonly #options: CliShellOptions;
+  readonly #decoder = new StringDecoder("utf8");
+  #buffer = "";
+  #afterPrompt = false;
+  #hostname: string | null = null;
+  #reader: Reader | null = null;
+  #broken: NcmError | null = null;
+
+  constructor(channel: ClientChannel, options: CliShellOptions) {
+    this.#channel = channel;
+    this.#options = options;
+    channel.on("data", (chunk: Buffer) => this.#receive(chunk));
+    channel.stderr.resume();
+    channel.on("close", () => this.disconnected());
+  }
+
+  /** The hostname from the last prompt, null before the first one. */
+  get hostname(): string | null {
+    return this.#hostname;
+  }
+
+  /** False once the channel closed or the output got out of step. */
+  get usable(): boolean {
+    return this.#broken === null;
+  }
+
+  /** Waits for the prompt the device prints after login. */
+  async awaitPrompt(): Promise<CommandOutput> {
+    return this.#collect("login", new PromptMatcher());
+  }
+
+  /**
+   * Runs one command. `renames` says the command may change the hostname
+   * (a commit), so the next prompt is recognised by shape alone.
+   * `label` names the command in errors when its text must stay private.
+   */
+  async run(
+    command: string,
+    options: { renames?: boolean; label?: string } = {},
+  ): Promise<CommandOutput> {
+    const matcher = options.renames
+      ? new PromptMatcher()
+      : new PromptMatcher(this.#hostname);
+    const label = options.label ?? JSON.stringify(command);
+    const done = this.#collect(label, matcher);
+    this.#send(`${command}\n`);
+    const output = await done;
+    return { lines: withoutEcho(output.lines, command), prompt: output.prompt };
+  }
+
+  /**
+   * Sends `commands` ahead of their prompts, within `window`, and returns the
+   * output of every command that printed something other than its echo.
+   */
+  async runPipelined(
+    commands: readonly string[],
+    options: PipelineOptions,
+  ): Promise<PipelineResult> {
+    this.#assertUsable();
+    const run = new PipelineRun(commands, options, (text) => this.#send(text));
+    if (commands.length === 0) {
+      return run.result();
+    }
+    const matcher = new PromptMatcher(this.#hostname);
+    const done = this.#read(options.label, matcher, run);
+    run.sendMore();
+    await done;
+    return run.result();
+  }
+
+  /** Closes the channel; pending reads fail with a connection error. */
+  close(): void {
+    this.#channel.close();
+    this.disconnected();
+  }
+
+  /** The channel or its connection is gone: fails whoever waits. */
+  disconnected(): void {
+    const during = this.#reader?.label ?? "an idle moment";
+    this.#breaks(connectionLost(this.#options.device, during));
+  }
+
+  #collect(label: string, matcher: PromptMatcher): Promise<CommandOutput> {
+    const lines: string[] = [];
+    let prompt: Prompt | null = null;
+    const collector: Pick<Reader, "take"> = {
+      take: (segment) => {
+        if (segment.kind === "line") {
+          lines.push(segment.text);
+          return false;
+        }
+        prompt = segment.prompt;
+        return true;
+      },
+    };
+    return this.#read(label, matcher, collector).then(() => ({
+      lines,
+      prompt: prompt!,
+    }));
+  }
+
+  /**
+   * Hands output to `consumer` until it is satisfied. The deadline restarts
+   * at every prompt, so a long pipeline is timed per command.
+   */
+  #read(
+    label: string,
+    matcher: PromptMatcher,
+    consumer: Pick<Reader, "take">,
+  ): Promise<void> {
+    this.#assertUsable();
+    return new Promise<void>((resolve, reject) => {
+      const timeoutMs = this.#options.commandTimeoutMs;
+      const expire = () => {
+        this.#breaks(commandTimeout(this.#options.device, label, timeoutMs));
+      };
+      const timer = setTimeout(expire, timeoutMs);
+      const finish = (err: NcmError | null) => {
+        clearTimeout(timer);
+        this.#reader = null;
+        err === null ? resolve() : reject(err);
+      };
+      this.#reader = {
+        label,
+        matcher,
+        take: (segment) => {
+          if (segment.kind === "prompt") {
+            this.#hostname = segment.prompt.hostname;
+            timer.refresh();
+          }
+          const satisfied = consumer.take(segment);
+          if (satisfied) {
+            finish(null);
+          }
+          return satisfied;
+        },
+        fail: finish,
+      };
+      this.#pump();
+    });
+  }
+
+  #receive(chunk: Buffer): void {
+    this.#buffer += stripTerminalControls(this.#decoder.write(chunk));
+    this.#pump();
+  }
+
+  /** Feeds complete segments to the reader; keeps the rest buffered. */
+  #pump(): void {
+    let offset = 0;
+    while (this.#reader !== null) {
+      const reader = this.#reader;
+      const read = readSegment(
+        this.#buffer,
+        offset,
+        reader.matcher,
+        this.#afterPrompt,
+      );
+      if (read === null) {
+        break;
+      }
+      offset = read.next;
+      this.#afterPrompt = read.segment.kind === "prompt";
+      reader.take(read.segment);
+    }
+    this.#buffer = this.#buffer.slice(offset);
+  }
+
+  #send(text: string): void {
+    this.#channel.write(text);
+  }
+
+  #assertUsable(): void {
+    if (this.#broken !== null) {
+      throw this.#broken;
+    }
+  }
+
+  /** Marks the shell unusable and fails whoever waits. */
+  #breaks(err: NcmError): void {
+    if (this.#broken === null) {
+      this.#broken = err;
+    }
+    const reader = this.#reader;
+    this.#reader = null;
+    reader?.fail(err);
+  }
+}
+
+/** Drops the device's echo of the command, if it printed one. */
+function withoutEcho(lines: string[], command: string): string[] {
+  if (lines[0]?.trimEnd() === command.trimEnd()) {
+    return lines.slice(1);
+  }
+  return lines;
+}
+
+/**
+ * Pipelined commands in flight: the n-th prompt answers the n-th command,
+ * and every line before it (other than the echo) is that command's output.
+ */
+class PipelineRun {
+  readonly #outputs: PipelinedOutput[] = [];
+  #strayMode: PipelineResult["strayMode"] = null;
+  readonly #commands: readonly string[];
+  readonly #options: PipelineOptions;
+  readonly #write: (text: string) => void;
+  #sent = 0;
+  #answered = 0;
+  #bytesInFlight = 0;
+  #lines: string[] = [];
+
+  constructor(
+    commands: readonly string[],
+    options: PipelineOptions,
+    write: (text: string) => void,
+  ) {
+    this.#commands = commands;
+    this.#options = options;
+    this.#write = write;
+  }
+
+  result(): PipelineResult {
+    return { outputs: this.#outputs, strayMode: this.#strayMode };
+  }
+
+  take(segment: Segment): boolean {
+    if (segment.kind === "line") {
+      this.#lines.push(segment.text);
+      return false;
+    }
+    this.#answer(segment.prompt);
+    if (this.#answered === this.#commands.length) {
+      return true;
+    }
+    this.sendMore();
+    return false;
+  }
+
+  /** Writes as many further commands as the window allows, in one write. */
+  sendMore(): void {
+    let chunk = "";
+    while (this.#sent < this.#commands.length && this.#hasRoom(chunk)) {
+      const line = `${this.#commands[this.#sent]}\n`;
+      chunk += line;
+      this.#bytesInFlight += line.length;
+      this.#sent++;
+    }
+    if (chunk !== "") {
+      this.#write(chunk);
+    }
+  }
+
+  #hasRoom(chunk: string): boolean {
+    const inFlight = this.#sent - this.#answered;
+    if (inFlight === 0 && chunk === "") {
+      return true;
+    }
+    return (
+      inFlight < this.#options.windowLines &&
+      this.#bytesInFlight < this.#options.windowBytes
+    );
+  }
+
+  #answer(prompt: Prompt): void {
+    const index = this.#answered;
+    const command = this.#commands[index] ?? "";
+    const lines = withoutEcho(this.#lines, command);
+    if (lines.length > 0) {
+      this.#outputs.push({ index, lines });
+    }
+    if (this.#strayMode === null && !this.#options.expectMode(prompt.mode)) {
+      this.#strayMode = { index, mode: prompt.mode };
+    }
+    this.#bytesInFlight -= command.length + 1;
+    this.#answered++;
+    this.#lines = [];
+  }
+}

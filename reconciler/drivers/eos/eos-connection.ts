@@ -1,0 +1,203 @@
+import { readFile } from "node:fs/promises";
+import { Client, type ClientChannel, type ConnectConfig } from "ssh2";
+import { NcmError } from "../../../core/errors.ts";
+import type { Logger } from "../../../core/log.ts";
+import type { DeviceSpec } from "../../../inventory/types.ts";
+import { CliShell } from "./cli-shell.ts";
+import type { ResolvedEosOptions } from "./eos-driver-options.ts";
+import {
+  commandFailed,
+  connectError,
+  type Endpoint,
+  errorLines,
+  unexpectedPrompt,
+} from "./eos-errors.ts";
+
+/** Wide enough that EOS never wraps a config line we echo back. */
+const PTY = { term: "vt100", cols: 511, rows: 24 } as const;
+
+/**
+ * One SSH connection to one device with its CLI shell, logged in and ready
+ * at the privileged (`#`) prompt.
+ */
+export class EosConnection {
+  readonly shell: CliShell;
+  readonly #client: Client;
+  #closed = false;
+  readonly #whenClosed: Promise<void>;
+
+  private constructor(client: Client, shell: CliShell, log: Logger) {
+    this.#client = client;
+    this.shell = shell;
+    this.#whenClosed = new Promise((resolve) => {
+      client.once("close", () => {
+        this.#closed = true;
+        shell.disconnected();
+        log.debug({ event: "ssh-closed" });
+        resolve();
+      });
+    });
+  }
+
+  /** Connects, logs in, opens the shell and prepares the CLI. */
+  static async open(
+    spec: DeviceSpec,
+    options: ResolvedEosOptions,
+    log: Logger,
+  ): Promise<EosConnection> {
+    const client = await connectClient(spec, options, log);
+    let connection: EosConnection | undefined;
+    try {
+      const channel = await openShell(client, spec.name, options.pty);
+      const shell = new CliShell(channel, {
+        device: spec.name,
+        commandTimeoutMs: options.commandTimeoutMs,
+      });
+      connection = new EosConnection(client, shell, log);
+      await prepareCli(shell, spec.name);
+      return connection;
+    } catch (err) {
+      client.end();
+      throw err;
+    }
+  }
+
+  /** False once the connection closed or the shell lost its footing. */
+  get usable(): boolean {
+    return !this.#closed && this.shell.usable;
+  }
+
+  /** Ends the connection and waits until the socket is closed. */
+  async close(): Promise<void> {
+    if (this.#closed) {
+      return;
+    }
+    this.#client.end();
+    await this.#whenClosed;
+  }
+}
+
+async function connectClient(
+  spec: DeviceSpec,
+  options: ResolvedEosOptions,
+  log: Logger,
+): Promise<Client> {
+  const endpoint: Endpoint = {
+    device: spec.name,
+    host: spec.host,
+    port: spec.port,
+    username: spec.username,
+  };
+  const client = new Client();
+  let hostKeyRejected = false;
+  const verify = options.verifyHostKey;
+  const config: ConnectConfig = {
+    host: spec.host,
+    port: spec.port,
+    username: spec.username,
+    password: spec.password,
+    passphrase: spec.passphrase,
+    privateKey: await readPrivateKey(spec),
+    tryKeyboard: true,
+    readyTimeout: options.connectTimeoutMs,
+    keepaliveInterval: options.keepaliveIntervalMs,
+    keepaliveCountMax: options.keepaliveCountMax,
+    hostVerifier: (key: Buffer, accept: (valid: boolean) => void) => {
+      if (verify === undefined) {
+        log.warn({ event: "host-key-unchecked" });
+        accept(true);
+        return;
+      }
+      Promise.resolve()
+        .then(() => verify(key))
+        .catch(() => false)
+        .then((ok) => {
+          hostKeyRejected = !ok;
+          accept(ok);
+        });
+    },
+  };
+  // Real EOS often offers only keyboard-interactive: every prompt asks for
+  // the password.
+  client.on("keyboard-interactive", (_n, _i, _l, prompts, finish) => {
+    finish(prompts.map(() => spec.password ?? ""));
+  });
+  return new Promise((resolve, reject) => {
+    const fail = (err: unknown) => {
+      client.removeListener("ready", ready);
+      client.end();
+      reject(connectError(err, endpoint, hostKeyRejected));
+    };
+    const ready = () => {
+      client.removeListener("error", fail);
+      // Later errors also end in "close", which is what the driver watches.
+      client.on("error", (err) => {
+        log.debug({ event: "ssh-error", reason: err.message });
+      });
+      log.debug({ event: "ssh-connected", host: spec.host, port: spec.port });
+      resolve(client);
+    };
+    client.once("ready", ready);
+    client.once("error", fail);
+    client.connect(config);
+  });
+}
+
+async function readPrivateKey(spec: DeviceSpec): Promise<Buffer | undefined> {
+  if (spec.privateKeyFile === undefined) {
+    return undefined;
+  }
+  try {
+    return await readFile(spec.privateKeyFile);
+  } catch (err) {
+    throw new NcmError(
+      "input",
+      "EOS_PRIVATE_KEY_UNREADABLE",
+      `${spec.name}: cannot read private key file ${JSON.stringify(spec.privateKeyFile)}: ${(err as Error).message}`,
+      { cause: err },
+    );
+  }
+}
+
+function openShell(
+  client: Client,
+  device: string,
+  pty: boolean,
+): Promise<ClientChannel> {
+  return new Promise((resolve, reject) => {
+    client.shell(pty ? PTY : false, (err, channel) => {
+      if (err !== undefined && err !== null) {
+        reject(
+          new NcmError(
+            "protocol",
+            "EOS_SHELL_REFUSED",
+            `${device}: the device refused a shell: ${err.message}`,
+            { cause: err },
+          ),
+        );
+        return;
+      }
+      resolve(channel);
+    });
+  });
+}
+
+/** Gets to the `#` prompt with paging off and no line wrapping. */
+async function prepareCli(shell: CliShell, device: string): Promise<void> {
+  const login = await shell.awaitPrompt();
+  if (!login.prompt.privileged) {
+    // FIXME: an enable password prompt is not answered; devices that need
+    // one time out here. Add an `enablePassword` inventory key to lift it.
+    const enable = await shell.run("enable");
+    if (!enable.prompt.privileged) {
+      throw unexpectedPrompt(device, '"enable"', "#", enable.prompt.mode);
+    }
+  }
+  for (const command of ["terminal length 0", "terminal width 32767"]) {
+    const output = await shell.run(command);
+    const error = errorLines(output.lines)[0];
+    if (error !== undefined) {
+      throw commandFailed(device, command, error);
+    }
+  }
+}

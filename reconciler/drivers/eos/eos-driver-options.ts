@@ -1,0 +1,88 @@
+import { NcmError } from "../../../core/errors.ts";
+import { type Logger, silentLogger } from "../../../core/log.ts";
+import type { HostKeyVerifier } from "./known-hosts.ts";
+
+export interface EosDriverOptions {
+  /** Parent logger; the driver logs through a child with `{device}`. */
+  log?: Logger;
+  /**
+   * Checks the device's SSH host key (raw public key blob). Without one,
+   * any key is accepted and a `host-key-unchecked` warning is logged.
+   */
+  verifyHostKey?: HostKeyVerifier;
+  /** TCP connect, SSH handshake and login together. @default 10000 */
+  connectTimeoutMs?: number;
+  /** Longest wait for the prompt after one command. @default 30000 */
+  commandTimeoutMs?: number;
+  /** SSH keepalive period; 0 turns keepalives off. @default 15000 */
+  keepaliveIntervalMs?: number;
+  /** Unanswered keepalives before the connection counts as lost. @default 3 */
+  keepaliveCountMax?: number;
+  /** Request a pseudo-terminal for the CLI shell, as ssh does. @default true */
+  pty?: boolean;
+  /** Config lines sent ahead of their prompts, at most. @default 200 */
+  pipelineLines?: number;
+  /** Bytes of config lines sent ahead of their prompts. @default 8192 */
+  pipelineBytes?: number;
+}
+
+export type ResolvedEosOptions = Required<
+  Omit<EosDriverOptions, "verifyHostKey">
+> &
+  Pick<EosDriverOptions, "verifyHostKey">;
+
+const DEFAULTS = {
+  connectTimeoutMs: 10_000,
+  commandTimeoutMs: 30_000,
+  keepaliveIntervalMs: 15_000,
+  keepaliveCountMax: 3,
+  pty: true,
+  pipelineLines: 200,
+  pipelineBytes: 8192,
+} as const;
+
+/** Whole-number options: the smallest value each accepts. */
+const MINIMUMS = {
+  connectTimeoutMs: 1,
+  commandTimeoutMs: 1,
+  keepaliveIntervalMs: 0,
+  keepaliveCountMax: 1,
+  pipelineLines: 1,
+  pipelineBytes: 1,
+} as const;
+
+/** Applies defaults and refuses bad values, naming the option. */
+export function resolveEosOptions(
+  options: EosDriverOptions = {},
+): ResolvedEosOptions {
+  const resolved: ResolvedEosOptions = {
+    ...DEFAULTS,
+    log: options.log ?? silentLogger(),
+    verifyHostKey: options.verifyHostKey,
+  };
+  for (const key of Object.keys(MINIMUMS) as (keyof typeof MINIMUMS)[]) {
+    const value = options[key];
+    if (value === undefined) {
+      continue;
+    }
+    if (!Number.isInteger(value) || value < MINIMUMS[key]) {
+      throw badOption(key, value, `a whole number >= ${MINIMUMS[key]}`);
+    }
+    resolved[key] = value;
+  }
+  if (options.pty !== undefined) {
+    if (typeof options.pty !== "boolean") {
+      throw badOption("pty", options.pty, "true or false");
+    }
+    resolved.pty = options.pty;
+  }
+  return resolved;
+}
+
+function badOption(name: string, value: unknown, expected: string): NcmError {
+  return new NcmError(
+    "input",
+    "EOS_BAD_OPTION",
+    `invalid EOS driver option ${name}: ${JSON.stringify(value)}; expected ${expected}`,
+  );
+}

@@ -1,0 +1,367 @@
+import { NcmError, toNcmError } from "../../../core/errors.ts";
+import type { Logger } from "../../../core/log.ts";
+import type { DeviceSpec } from "../../../inventory/types.ts";
+import type { ConfigSession, DeviceDriver, PendingCommit } from "../types.ts";
+import type { CommandOutput } from "./cli-shell.ts";
+import { commitTimerArgument } from "./commit-timer.ts";
+import { type ConfigLine, configLines } from "./config-lines.ts";
+import { EosConfigSession, type SessionControl } from "./eos-config-session.ts";
+import { EosConnection } from "./eos-connection.ts";
+import {
+  type EosDriverOptions,
+  type ResolvedEosOptions,
+  resolveEosOptions,
+} from "./eos-driver-options.ts";
+import {
+  commandFailed,
+  errorLines,
+  type RejectedLine,
+  rejectedConfig,
+  unexpectedPrompt,
+} from "./eos-errors.ts";
+import { isNcmSession, newSessionName } from "./session-name.ts";
+import { parseSessionTable, type SessionRow } from "./session-table.ts";
+
+/** The session loaded on a connection and not yet committed or aborted. */
+interface OpenSession {
+  name: string;
+  connection: EosConnection;
+}
+
+/**
+ * Arista EOS over SSH: one persistent CLI shell per device, reconnected on
+ * demand, config replaced through EOS config sessions.
+ *
+ * Operations run one at a time even if callers overlap, because they share
+ * one shell whose prompts must pair with their commands.
+ */
+export class EosDriver implements DeviceDriver, SessionControl {
+  readonly device: string;
+  readonly #spec: DeviceSpec;
+  readonly #options: ResolvedEosOptions;
+  readonly #log: Logger;
+  #connection: EosConnection | null = null;
+  #open: OpenSession | null = null;
+  #tail: Promise<unknown> = Promise.resolve();
+
+  constructor(spec: DeviceSpec, options: EosDriverOptions = {}) {
+    this.#options = resolveEosOptions(options);
+    this.#spec = spec;
+    this.device = spec.name;
+    const parent = this.#options.log;
+    this.#log =
+      parent.bindings().device === spec.name
+        ? parent
+        : parent.child({ device: spec.name });
+  }
+
+  runningConfig(): Promise<string> {
+    return this.#exclusive(async (connection) => {
+      const output = await this.#run(connection, "show running-config");
+      return textOf(output.lines);
+    });
+  }
+
+  loadReplace(config: string): Promise<ConfigSession> {
+    const lines = configLines(config);
+    return this.#exclusive(async (connection) => {
+      const name = newSessionName();
+      await this.#enterSession(connection, name);
+      this.#open = { name, connection };
+      try {
+        await this.#run(connection, "rollback clean-config");
+        await this.#sendConfig(connection, name, lines);
+        const diff = await this.#run(connection, "show session-config diffs");
+        return new EosConfigSession(name, textOf(diff.lines), this);
+      } catch (err) {
+        await this.#abandon(connection, name, err);
+        throw err;
+      }
+    });
+  }
+
+  abortStaleSessions(): Promise<string[]> {
+    return this.#exclusive(async (connection) => {
+      const stale = (await this.#sessions(connection)).filter(
+        (row) => row.state === "pending" && row.name !== this.#openName(),
+      );
+      for (const row of stale) {
+        await this.#run(connection, `no configure session ${row.name}`);
+      }
+      return stale.map((row) => row.name);
+    });
+  }
+
+  pendingTimerSessions(): Promise<string[]> {
+    return this.#exclusive(async (connection) => {
+      const rows = await this.#sessions(connection);
+      return rows
+        .filter((row) => row.state === "pending-commit-timer")
+        .map((row) => row.name);
+    });
+  }
+
+  confirm(sessionName: string): Promise<void> {
+    return this.#exclusive(async (connection) => {
+      await this.#run(connection, `configure session ${sessionName} commit`, {
+        renames: true,
+      });
+    });
+  }
+
+  /** Ends the connection now; an operation in flight fails, the next reconnects. */
+  async close(): Promise<void> {
+    const connection = this.#connection;
+    this.#connection = null;
+    this.#open = null;
+    await connection?.close();
+  }
+
+  /** @internal Called by the session this driver returned. */
+  commit(name: string): Promise<void> {
+    return this.#exclusive(async (connection) => {
+      this.#assertOpen(name, connection);
+      await this.#commitCommand(connection, name, "commit");
+    });
+  }
+
+  /** @internal Called by the session this driver returned. */
+  commitWithTimer(name: string, seconds: number): Promise<PendingCommit> {
+    const timer = commitTimerArgument(seconds);
+    return this.#exclusive(async (connection) => {
+      this.#assertOpen(name, connection);
+      await this.#commitCommand(connection, name, `commit timer ${timer}`);
+      return { name, confirm: () => this.confirm(name) };
+    });
+  }
+
+  /**
+   * @internal Called by the session this driver returned. A session whose
+   * connection was lost is still pending on the device; it is removed from
+   * the new connection.
+   */
+  abort(name: string): Promise<void> {
+    return this.#exclusive(async (connection) => {
+      if (this.#open?.name === name && this.#open.connection === connection) {
+        this.#open = null;
+        await this.#run(connection, "abort");
+        return;
+      }
+      await this.#run(connection, `no configure session ${name}`);
+    });
+  }
+
+  /**
+   * Runs `step` after every earlier operation, on a live connection. A shell
+   * that timed out or lost its connection is dropped, so the next operation
+   * starts afresh instead of reading stale prompts.
+   */
+  #exclusive<T>(step: (connection: EosConnection) => Promise<T>): Promise<T> {
+    const run = async () => {
+      const connection = await this.#connected();
+      try {
+        return await step(connection);
+      } catch (err) {
+        const error = toNcmError(err);
+        if (!connection.usable || lostFooting(error)) {
+          await this.#drop(connection);
+        }
+        throw error;
+      }
+    };
+    const result = this.#tail.then(run, run);
+    this.#tail = result.catch(() => undefined);
+    return result;
+  }
+
+  async #connected(): Promise<EosConnection> {
+    const current = this.#connection;
+    if (current?.usable) {
+      return current;
+    }
+    if (current !== null) {
+      await this.#drop(current);
+    }
+    const connection = await EosConnection.open(
+      this.#spec,
+      this.#options,
+      this.#log,
+    );
+    this.#connection = connection;
+    return connection;
+  }
+
+  async #drop(connection: EosConnection): Promise<void> {
+    if (this.#connection === connection) {
+      this.#connection = null;
+    }
+    if (this.#open?.connection === connection) {
+      this.#open = null;
+    }
+    await connection.close();
+  }
+
+  /** Runs one command; a `% ` line in its output becomes an NcmError. */
+  async #run(
+    connection: EosConnection,
+    command: string,
+    options: { renames?: boolean } = {},
+  ): Promise<CommandOutput> {
+    this.#log.debug({ event: "command-sent", command });
+    const output = await connection.shell.run(command, options);
+    const error = errorLines(output.lines)[0];
+    if (error !== undefined) {
+      throw commandFailed(this.device, command, error);
+    }
+    return output;
+  }
+
+  async #enterSession(connection: EosConnection, name: string): Promise<void> {
+    const output = await this.#run(connection, `configure session ${name}`);
+    if (!isSessionMode(output.prompt.mode)) {
+      throw unexpectedPrompt(
+        this.device,
+        `"configure session ${name}"`,
+        "config-s-…",
+        output.prompt.mode,
+      );
+    }
+  }
+
+  /**
+   * Pipelines the config lines into the session. Only counts are logged:
+   * config text never reaches a log line.
+   */
+  async #sendConfig(
+    connection: EosConnection,
+    name: string,
+    lines: readonly ConfigLine[],
+  ): Promise<void> {
+    this.#log.debug({
+      event: "config-lines-sent",
+      session: name,
+      lines: lines.length,
+    });
+    const result = await connection.shell.runPipelined(
+      lines.map((line) => line.text),
+      {
+        windowLines: this.#options.pipelineLines,
+        windowBytes: this.#options.pipelineBytes,
+        label: `the config lines of session ${name}`,
+        expectMode: isSessionMode,
+      },
+    );
+    const rejected = result.outputs.flatMap((output) =>
+      rejection(lines[output.index], output.lines),
+    );
+    if (rejected.length > 0) {
+      throw rejectedConfig(this.device, rejected);
+    }
+    if (result.strayMode !== null) {
+      const line = lines[result.strayMode.index]?.lineNumber ?? 0;
+      throw unexpectedPrompt(
+        this.device,
+        `config line ${line}`,
+        "config-s-…",
+        result.strayMode.mode,
+      );
+    }
+  }
+
+  /**
+   * Discards a session that failed to load. Best effort: the load error is
+   * what the caller needs, and a leftover is removed by abortStaleSessions.
+   */
+  async #abandon(
+    connection: EosConnection,
+    name: string,
+    cause: unknown,
+  ): Promise<void> {
+    if (this.#open?.name === name) {
+      this.#open = null;
+    }
+    if (!connection.usable || lostFooting(toNcmError(cause))) {
+      return;
+    }
+    try {
+      await this.#run(connection, "abort");
+    } catch (err) {
+      this.#log.warn({
+        event: "session-abort-failed",
+        session: name,
+        err: toNcmError(err).toJSON(),
+      });
+    }
+  }
+
+  /** Commits, or aborts when the device refuses the commit. */
+  async #commitCommand(
+    connection: EosConnection,
+    name: string,
+    command: string,
+  ): Promise<void> {
+    this.#open = null;
+    try {
+      await this.#run(connection, command, { renames: true });
+    } catch (err) {
+      const error = toNcmError(err);
+      if (error.code === "EOS_COMMIT_FAILED") {
+        await this.#abandon(connection, name, error);
+      }
+      throw error;
+    }
+    this.#log.debug({ event: "session-committed", session: name });
+  }
+
+  #assertOpen(name: string, connection: EosConnection): void {
+    if (this.#open?.name === name && this.#open.connection === connection) {
+      return;
+    }
+    throw new NcmError(
+      "protocol",
+      "EOS_SESSION_LOST",
+      `${this.device}: config session ${name} is no longer open on this connection (the connection was lost); load the config again`,
+      { details: { device: this.device, session: name } },
+    );
+  }
+
+  #openName(): string | null {
+    return this.#open?.name ?? null;
+  }
+
+  async #sessions(connection: EosConnection): Promise<SessionRow[]> {
+    const output = await this.#run(connection, "show configuration sessions");
+    return parseSessionTable(output.lines.join("\n")).filter((row) =>
+      isNcmSession(row.name),
+    );
+  }
+}
+
+/**
+ * The shell is in a mode we did not put it in: sending anything more could
+ * change the live config, so the connection is dropped instead.
+ */
+function lostFooting(error: NcmError): boolean {
+  return error.code === "EOS_UNEXPECTED_PROMPT";
+}
+
+/** Session mode prompts: `(config-s-NAME)` and its sub-modes. */
+function isSessionMode(mode: string): boolean {
+  return mode.startsWith("config-s-");
+}
+
+function rejection(
+  line: ConfigLine | undefined,
+  output: readonly string[],
+): RejectedLine[] {
+  const deviceMessage = errorLines(output)[0];
+  if (line === undefined || deviceMessage === undefined) {
+    return [];
+  }
+  return [{ lineNumber: line.lineNumber, text: line.text, deviceMessage }];
+}
+
+/** Output lines as text, each ending in a newline. */
+function textOf(lines: readonly string[]): string {
+  return lines.map((line) => `${line}\n`).join("");
+}

@@ -1,0 +1,244 @@
+import {
+  DiscardPolicy,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  type JetStreamManager,
+  jetstreamManager,
+  RetentionPolicy,
+  StorageType,
+  type StreamConfig,
+  type StreamInfo,
+} from "@nats-io/jetstream";
+import { type KV, Kvm } from "@nats-io/kv";
+import { type NatsConnection, nanos } from "@nats-io/nats-core";
+import { deviceNameProblem } from "../device-name.ts";
+import { NcmError } from "../errors.ts";
+import type { Logger } from "../log.ts";
+
+/** Desired configs: key = device name, value = the whole config text. */
+export const INTENDED_BUCKET = "intended";
+/** Revisions kept per device, for `ncm history` and `ncm rollback`. */
+export const INTENDED_HISTORY = 64;
+
+/** Per-device reconcile status as JSON; only the latest value matters. */
+export const STATUS_BUCKET = "status";
+export const STATUS_HISTORY = 1;
+
+/** What was done to devices, one subject per device. */
+export const EVENTS_STREAM = "NCM_EVENTS";
+export const EVENTS_SUBJECTS = "ncm.events.>";
+export const EVENTS_MAX_AGE_MS = 30 * 24 * 60 * 60 * 1000;
+export const EVENTS_MAX_PER_DEVICE = 1000;
+
+/** The "already exists with another config" code, absent from the client's table. */
+const STREAM_NAME_IN_USE = 10058;
+
+export interface ResourceOptions {
+  /** Replicas when the resource has to be created; default 1. */
+  replicas?: number;
+  /** Where to warn about an existing resource with other settings. */
+  log?: Logger;
+}
+
+/** The subject of a device's events; refuses names that are no single token. */
+export function eventSubject(device: string): string {
+  const problem = deviceNameProblem(device);
+  if (problem !== null) {
+    throw new NcmError("input", "INVALID_DEVICE_NAME", problem, {
+      details: { device },
+    });
+  }
+  return `ncm.events.${device}`;
+}
+
+/** Opens the `intended` bucket, creating it (history 64) when missing. */
+export function openIntended(
+  nc: NatsConnection,
+  options: ResourceOptions = {},
+): Promise<KV> {
+  return openBucket(nc, INTENDED_BUCKET, INTENDED_HISTORY, options);
+}
+
+/** Opens the `status` bucket, creating it (history 1) when missing. */
+export function openStatus(
+  nc: NatsConnection,
+  options: ResourceOptions = {},
+): Promise<KV> {
+  return openBucket(nc, STATUS_BUCKET, STATUS_HISTORY, options);
+}
+
+/**
+ * Opens a KV bucket, creating it when missing. An existing bucket is used
+ * as it is, even with other settings: changing them behind an operator's
+ * back would be worse than a warning.
+ */
+async function openBucket(
+  nc: NatsConnection,
+  bucket: string,
+  history: number,
+  options: ResourceOptions,
+): Promise<KV> {
+  const jsm = await manager(nc);
+  const existing = await streamInfo(jsm, `KV_${bucket}`);
+  if (existing !== null) {
+    warnIfDifferent(
+      options.log,
+      bucket,
+      "history",
+      history,
+      existing.config.max_msgs_per_subject,
+    );
+  }
+  const create = () =>
+    new Kvm(nc).create(bucket, { history, replicas: options.replicas ?? 1 });
+  try {
+    return await create();
+  } catch (err) {
+    // Another process created it between our look and our create, with
+    // settings differing in some detail; theirs is as good as ours.
+    if (apiCode(err) === STREAM_NAME_IN_USE) {
+      return await natsCall(`open KV bucket ${bucket}`, create);
+    }
+    throw natsError(`create KV bucket ${bucket}`, err);
+  }
+}
+
+/**
+ * Makes sure NCM_EVENTS exists: limits retention, 30 days, 1000 events a
+ * device, oldest dropped first so publishing never fails for lack of room.
+ */
+export async function ensureEventsStream(
+  nc: NatsConnection,
+  options: ResourceOptions = {},
+): Promise<StreamInfo> {
+  const jsm = await manager(nc);
+  const existing = await streamInfo(jsm, EVENTS_STREAM);
+  if (existing !== null) {
+    warnIfDifferent(
+      options.log,
+      EVENTS_STREAM,
+      "max_msgs_per_subject",
+      EVENTS_MAX_PER_DEVICE,
+      existing.config.max_msgs_per_subject,
+    );
+    return existing;
+  }
+  const config: Partial<StreamConfig> & { name: string } = {
+    name: EVENTS_STREAM,
+    subjects: [EVENTS_SUBJECTS],
+    retention: RetentionPolicy.Limits,
+    storage: StorageType.File,
+    discard: DiscardPolicy.Old,
+    max_age: nanos(EVENTS_MAX_AGE_MS),
+    max_msgs_per_subject: EVENTS_MAX_PER_DEVICE,
+    num_replicas: options.replicas ?? 1,
+  };
+  try {
+    return await jsm.streams.add(config);
+  } catch (err) {
+    if (apiCode(err) === STREAM_NAME_IN_USE) {
+      const raced = await streamInfo(jsm, EVENTS_STREAM);
+      if (raced !== null) {
+        return raced;
+      }
+    }
+    throw natsError(`create stream ${EVENTS_STREAM}`, err);
+  }
+}
+
+function manager(nc: NatsConnection): Promise<JetStreamManager> {
+  return natsCall("reach JetStream (is it enabled on the server?)", () =>
+    jetstreamManager(nc),
+  );
+}
+
+/** The stream's info, or null when it does not exist. */
+async function streamInfo(
+  jsm: JetStreamManager,
+  stream: string,
+): Promise<StreamInfo | null> {
+  try {
+    return await jsm.streams.info(stream);
+  } catch (err) {
+    if (apiCode(err) === JetStreamApiCodes.StreamNotFound) {
+      return null;
+    }
+    throw natsError(`look up stream ${stream}`, err);
+  }
+}
+
+function warnIfDifferent(
+  log: Logger | undefined,
+  resource: string,
+  setting: string,
+  expected: number,
+  actual: number,
+): void {
+  if (actual !== expected) {
+    log?.warn(
+      {
+        event: "resource-settings-differ",
+        resource,
+        setting,
+        expected,
+        actual,
+      },
+      `${resource} exists with ${setting} ${actual}, not ${expected}; left as it is`,
+    );
+  }
+}
+
+function apiCode(err: unknown): number | undefined {
+  return err instanceof JetStreamApiError ? err.code : undefined;
+}
+
+async function natsCall<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw natsError(what, err);
+  }
+}
+
+function natsError(what: string, err: unknown): NcmError {
+  if (err instanceof NcmError) {
+    return err;
+  }
+  const reason = err instanceof Error ? err.message : String(err);
+  return new NcmError("nats", "NATS_RESOURCE", `cannot ${what}: ${reason}`, {
+    cause: err,
+  });
+}
+
+/** Operator switches per device (pause), kept apart from the minion's status. */
+export const CONTROL_BUCKET = "control";
+export const CONTROL_HISTORY = 16;
+
+/** Running-configs taken by the `backup` function, with history. */
+export const BACKUPS_BUCKET = "backups";
+export const BACKUPS_HISTORY = 64;
+
+/** The value under a device's key in `control`. */
+export interface DeviceControl {
+  paused: boolean;
+  /** Who asked (user@host), for the audit trail. */
+  by: string;
+  at: string;
+  reason?: string;
+}
+
+/** Opens the `control` bucket, creating it when missing. */
+export function openControl(
+  nc: NatsConnection,
+  options: ResourceOptions = {},
+): Promise<KV> {
+  return openBucket(nc, CONTROL_BUCKET, CONTROL_HISTORY, options);
+}
+
+/** Opens the `backups` bucket, creating it when missing. */
+export function openBackups(
+  nc: NatsConnection,
+  options: ResourceOptions = {},
+): Promise<KV> {
+  return openBucket(nc, BACKUPS_BUCKET, BACKUPS_HISTORY, options);
+}

@@ -2,6 +2,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { NcmError, UsageError } from "../core/errors.ts";
 import { registerDemo } from "./commands/demo.ts";
+import { registerDevice } from "./commands/device.ts";
 import { registerInventory } from "./commands/inventory.ts";
 import { registerMinion } from "./commands/minion.ts";
 
@@ -57,7 +58,12 @@ function buildProgram(): Command {
 
 type Register = (program: Command) => void;
 
-const COMMANDS: Register[] = [registerDemo, registerMinion, registerInventory];
+const COMMANDS: Register[] = [
+  registerDemo,
+  registerMinion,
+  registerInventory,
+  registerDevice,
+];
 
 /** Runs the CLI; exported so tests can drive it in-process. */
 export async function main(argv: string[]): Promise<number> {

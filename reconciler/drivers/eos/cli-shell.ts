@@ -223,7 +223,7 @@ export class CliShell {
         break;
       }
       offset = read.next;
-      this.#afterPrompt = read.segment.kind === "prompt";
+      this.#afterPrompt = read.afterPrompt;
       reader.take(read.segment);
     }
     this.#buffer = this.#buffer.slice(offset);
@@ -250,9 +250,13 @@ export class CliShell {
   }
 }
 
-/** Drops the device's echo of the command, if it printed one. */
+/**
+ * Drops the device's echo of the command, if it printed one. Compared
+ * without surrounding blanks: the prompt's trailing space and the echo's
+ * indentation run together.
+ */
 function withoutEcho(lines: string[], command: string): string[] {
-  if (lines[0]?.trimEnd() === command.trimEnd()) {
+  if (lines[0]?.trim() === command.trim()) {
     return lines.slice(1);
   }
   return lines;

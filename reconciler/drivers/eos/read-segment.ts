@@ -9,6 +9,8 @@ export interface SegmentRead {
   segment: Segment;
   /** Offset just past the segment. */
   next: number;
+  /** What to pass as `afterPrompt` when reading the next segment. */
+  afterPrompt: boolean;
 }
 
 /**
@@ -35,12 +37,18 @@ export function readSegment(
   }
   const prompt = matcher.matchAt(text, start);
   if (prompt !== null) {
-    return { segment: { kind: "prompt", prompt }, next: start + prompt.length };
+    const next = start + prompt.length;
+    const spaced = text[next - 1] === " ";
+    return { segment: { kind: "prompt", prompt }, next, afterPrompt: !spaced };
   }
   const newline = text.indexOf("\n", start);
   if (newline === -1) {
     return null;
   }
   const line = text.slice(start, newline);
-  return { segment: { kind: "line", text: line }, next: newline + 1 };
+  return {
+    segment: { kind: "line", text: line },
+    next: newline + 1,
+    afterPrompt: false,
+  };
 }

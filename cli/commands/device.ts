@@ -1,0 +1,109 @@
+import { readFile } from "node:fs/promises";
+import type { Command } from "commander";
+import { UsageError } from "../../core/errors.ts";
+import { loadInventory } from "../../inventory/load.ts";
+import type { DeviceSpec } from "../../inventory/types.ts";
+import { createDriver } from "../../reconciler/drivers/create-driver.ts";
+import type { DeviceDriver } from "../../reconciler/drivers/types.ts";
+import { logger } from "../context.ts";
+
+interface InventoryOption {
+  inventory: string;
+}
+
+/** Known devices named in an "unknown device" message, at most. */
+const NAMES_SHOWN = 5;
+
+export function registerDevice(program: Command): void {
+  const device = program
+    .command("device")
+    .description("read a device or preview a change, straight over SSH");
+  device
+    .command("running")
+    .description("print the device's running-config (read-only)")
+    .argument("<device>", "device name from the inventory")
+    .requiredOption("--inventory <file>", "inventory file")
+    .action(
+      async (name: string, options: InventoryOption, command: Command) => {
+        await withDriver(command, name, options, async (driver) => {
+          process.stdout.write(await driver.runningConfig());
+        });
+      },
+    );
+  device
+    .command("diff")
+    .description(
+      "print the device-side diff of replacing its config with FILE, then abort (never commits)",
+    )
+    .argument("<device>", "device name from the inventory")
+    .argument("<file>", "the config to compare with")
+    .requiredOption("--inventory <file>", "inventory file")
+    .action(
+      async (
+        name: string,
+        file: string,
+        options: InventoryOption,
+        command: Command,
+      ) => {
+        const config = await readConfig(file);
+        await withDriver(command, name, options, (driver) =>
+          printDiff(driver, config),
+        );
+      },
+    );
+}
+
+async function withDriver(
+  command: Command,
+  name: string,
+  options: InventoryOption,
+  use: (driver: DeviceDriver) => Promise<void>,
+): Promise<void> {
+  const spec = await findDevice(options.inventory, name);
+  const driver = createDriver(spec, { log: logger(command) });
+  try {
+    await use(driver);
+  } finally {
+    await driver.close();
+  }
+}
+
+/** Loads, prints the diff, and always aborts: this command never commits. */
+async function printDiff(driver: DeviceDriver, config: string): Promise<void> {
+  const session = await driver.loadReplace(config);
+  try {
+    if (session.changed) {
+      process.stdout.write(session.diff);
+    } else {
+      process.stderr.write(`ncm: ${driver.device}: no changes\n`);
+    }
+  } finally {
+    await session.abort();
+  }
+}
+
+async function findDevice(file: string, name: string): Promise<DeviceSpec> {
+  const inventory = await loadInventory(file);
+  const spec = inventory.devices.find((d) => d.name === name);
+  if (spec !== undefined) {
+    return spec;
+  }
+  const names = inventory.devices.map((d) => d.name);
+  const shown = names.slice(0, NAMES_SHOWN).join(", ");
+  const more = names.length > NAMES_SHOWN ? `, … (${names.length} in all)` : "";
+  const known =
+    names.length > 0 ? `known: ${shown}${more}` : "it has no devices";
+  throw new UsageError(
+    `unknown device ${JSON.stringify(name)} in ${inventory.source}; ${known}`,
+  );
+}
+
+async function readConfig(file: string): Promise<string> {
+  try {
+    return await readFile(file, "utf8");
+  } catch (err) {
+    throw new UsageError(
+      `cannot read config file ${JSON.stringify(file)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
+  }
+}

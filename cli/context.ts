@@ -59,3 +59,16 @@ export function positiveInt(option: string, value: string): number {
 export function replicas(command: Command): number {
   return positiveInt("--replicas", globals(command).replicas);
 }
+
+const SUBJECT_TOKEN = /^[A-Za-z0-9_-]+$/;
+
+/** The functions' subject prefix: one or more plain subject tokens. */
+export function prefix(command: Command): string {
+  const value = globals(command).prefix;
+  if (!value.split(".").every((token) => SUBJECT_TOKEN.test(token))) {
+    throw new UsageError(
+      `invalid --prefix ${JSON.stringify(value)}: expected subject tokens of letters, digits, '-' and '_' separated by dots`,
+    );
+  }
+  return value;
+}

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError, Option } from "commander";
 import { NcmError, UsageError } from "../core/errors.ts";
+import { VERSION } from "../core/version.ts";
 import { registerDemo } from "./commands/demo.ts";
 import { registerDevice } from "./commands/device.ts";
 import { registerInventory } from "./commands/inventory.ts";
@@ -15,7 +16,7 @@ function buildProgram(): Command {
     .description(
       "NATS Configuration Minions: keep network devices on their intended configuration",
     )
-    .version(process.env.npm_package_version ?? "0.1.0")
+    .version(VERSION)
     .addOption(
       new Option("--server <urls>", "NATS server URL(s), comma-separated").env(
         "NATS_URL",

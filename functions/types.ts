@@ -8,7 +8,13 @@ import type { KV } from "@nats-io/kv";
 import type { Logger } from "../core/log.ts";
 import type { DeviceWorker } from "../reconciler/device-worker.ts";
 
-export const FUNCTION_NAMES = ["configure", "diff", "reconcile", "backup", "check"] as const;
+export const FUNCTION_NAMES = [
+  "configure",
+  "diff",
+  "reconcile",
+  "backup",
+  "check",
+] as const;
 
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
@@ -32,7 +38,11 @@ export interface NcmFunction {
 }
 
 /** The subject a function of a device listens on. */
-export function functionSubject(prefix: string, device: string, name: FunctionName): string {
+export function functionSubject(
+  prefix: string,
+  device: string,
+  name: FunctionName,
+): string {
   return `${prefix}.${device}.${name}`;
 }
 

@@ -1,7 +1,8 @@
 import PQueue from "p-queue";
 import { NcmError, toNcmError } from "../core/errors.ts";
 import type { Logger } from "../core/log.ts";
-import type { DeviceSpec } from "../inventory/types.ts";
+import { maskSecrets } from "../core/mask-secrets.ts";
+import type { DeviceSpec, Platform } from "../inventory/types.ts";
 import { Backoff, type BackoffOptions } from "./backoff.ts";
 import type { DeviceDriver } from "./drivers/types.ts";
 import {
@@ -66,6 +67,10 @@ export class DeviceWorker {
     this.#status = initialStatus(this.device, options.owner, options.mode);
   }
 
+  get platform(): Platform {
+    return this.#options.spec.platform;
+  }
+
   get status(): Readonly<DeviceStatus> {
     return this.#status;
   }
@@ -120,6 +125,54 @@ export class DeviceWorker {
     );
     this.#waiting = pass;
     return pass;
+  }
+
+  /**
+   * Runs device work in this worker's queue, so it never overlaps with a
+   * reconcile pass, and under the minion-wide limit.
+   */
+  run<T>(task: (driver: DeviceDriver) => Promise<T>): Promise<T> {
+    return this.#queue.add(() =>
+      this.#options.limiter.add(() => task(this.#options.driver)),
+    );
+  }
+
+  /** The intended config known to the worker, or null when there is none. */
+  get intended(): IntendedConfig | null {
+    return this.#intended ?? null;
+  }
+
+  /**
+   * The device-side diff of replacing the running-config with the latest
+   * intended config; the session is always aborted.
+   */
+  dryRun(): Promise<{
+    intendedRevision: number;
+    diff: string;
+    changed: boolean;
+  }> {
+    const intended = this.#intended;
+    if (intended === undefined || intended === null) {
+      return Promise.reject(
+        new NcmError(
+          "input",
+          "NO_INTENDED",
+          `${this.device} has no intended config in the bucket`,
+        ),
+      );
+    }
+    return this.run(async (driver) => {
+      const session = await driver.loadReplace(intended.text);
+      try {
+        return {
+          intendedRevision: intended.revision,
+          diff: maskSecrets(session.diff),
+          changed: session.changed,
+        };
+      } finally {
+        await session.abort();
+      }
+    });
   }
 
   setPaused(paused: boolean, by?: string): void {

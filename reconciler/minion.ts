@@ -5,11 +5,16 @@ import PQueue from "p-queue";
 import { UsageError } from "../core/errors.ts";
 import type { Logger } from "../core/log.ts";
 import {
+  type DeviceControl,
   ensureEventsStream,
   eventSubject,
+  openBackups,
+  openControl,
   openIntended,
   openStatus,
 } from "../core/nats/resources.ts";
+import { VERSION } from "../core/version.ts";
+import { FunctionHost } from "../functions/host.ts";
 import type { DeviceSpec, Inventory } from "../inventory/types.ts";
 import type { BackoffOptions } from "./backoff.ts";
 import { DeviceWorker } from "./device-worker.ts";
@@ -39,6 +44,8 @@ export interface MinionOptions {
   /** Devices worked on at the same time, minion-wide. */
   concurrency?: number;
   replicas?: number;
+  /** Subject prefix of the functions. */
+  prefix?: string;
   log: Logger;
   backoff?: BackoffOptions;
 }
@@ -50,6 +57,7 @@ export const MINION_DEFAULTS = {
   commitTimerSeconds: 120,
   concurrency: 64,
   replicas: 1,
+  prefix: "ncm",
 };
 
 /** Longest wait at start for the watch to deliver the current values. */
@@ -72,7 +80,8 @@ export class Minion {
   #statusWriter!: LatestValueWriter<DeviceStatus>;
   #eventWriter!: OrderedAppender<NcmEvent>;
   #intended!: KV;
-  #watch: { stop(): void } | null = null;
+  #watches: { stop(): void }[] = [];
+  #functions: FunctionHost | null = null;
   #stopped = false;
 
   private constructor(options: MinionOptions) {
@@ -120,7 +129,10 @@ export class Minion {
     }
     this.#stopped = true;
     this.#schedule.stop();
-    this.#watch?.stop();
+    await this.#functions?.stop().catch(() => undefined);
+    for (const watch of this.#watches) {
+      watch.stop();
+    }
     const workers = Promise.all(
       [...this.#workers.values()].map((w) => w.stop()),
     );
@@ -154,7 +166,17 @@ export class Minion {
     this.#openWriters(status);
     this.#createWorkers(specs);
     await this.#restore(status);
+    await this.#watchControl(await openControl(nc, { replicas }));
     await this.#watchIntended();
+    this.#functions = await FunctionHost.start({
+      nc,
+      prefix: this.#options.prefix ?? MINION_DEFAULTS.prefix,
+      worker: (device) => this.#workers.get(device),
+      intended: this.#intended,
+      backups: await openBackups(nc, { replicas }),
+      log: this.#log,
+      version: VERSION,
+    });
     this.#startSchedule(specs);
     this.#log.info({
       event: "minion-started",
@@ -239,7 +261,7 @@ export class Minion {
       caughtUp.resolve();
     }
     const watch = await this.#intended.watch();
-    this.#watch = watch;
+    this.#watches.push(watch);
     void (async () => {
       for await (const entry of watch) {
         this.#onIntended(entry);
@@ -251,6 +273,26 @@ export class Minion {
     // Start is done once every owned device has its intended value, so a
     // reconcile asked for right after start never sees "unmanaged" by race.
     await Promise.race([caughtUp.promise, delay(INITIAL_WATCH_MS)]);
+  }
+
+  /**
+   * Pause switches live in the `control` bucket, written by `ncm pause`, so
+   * they survive minion restarts and apply to whichever minion owns the
+   * device.
+   */
+  async #watchControl(control: KV): Promise<void> {
+    const watch = await control.watch();
+    this.#watches.push(watch);
+    void (async () => {
+      for await (const entry of watch) {
+        const worker = this.#workers.get(entry.key);
+        if (worker === undefined) {
+          continue;
+        }
+        const value = entry.operation === "PUT" ? parseControl(entry) : null;
+        worker.setPaused(value?.paused ?? false, value?.by);
+      }
+    })();
   }
 
   #onIntended(entry: KvEntry): void {
@@ -318,6 +360,15 @@ function parseStatus(entry: KvEntry | null): DeviceStatus | null {
   }
   try {
     return entry.json<DeviceStatus>();
+  } catch {
+    return null;
+  }
+}
+
+function parseControl(entry: KvEntry): DeviceControl | null {
+  try {
+    const value = entry.json<DeviceControl>();
+    return typeof value.paused === "boolean" ? value : null;
   } catch {
     return null;
   }

@@ -6,7 +6,13 @@ import { loadInventory } from "../../inventory/load.ts";
 import { Minion, MINION_DEFAULTS } from "../../reconciler/minion.ts";
 import { assertCron } from "../../reconciler/schedule.ts";
 import type { Mode } from "../../reconciler/types.ts";
-import { logger, natsOptions, positiveInt, replicas } from "../context.ts";
+import {
+  logger,
+  natsOptions,
+  positiveInt,
+  prefix,
+  replicas,
+} from "../context.ts";
 import { untilSignal } from "../signals.ts";
 
 interface MinionFlags {
@@ -63,6 +69,7 @@ async function runMinion(flags: MinionFlags, command: Command): Promise<void> {
     commitTimerSeconds: positiveInt("--commit-timer", flags.commitTimer),
     concurrency: positiveInt("--concurrency", flags.concurrency),
     replicas: replicas(command),
+    prefix: prefix(command),
     devices: parseList(flags.devices),
   };
   const inventory = await loadInventory(flags.inventory);

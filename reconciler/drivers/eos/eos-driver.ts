@@ -26,6 +26,8 @@ import { parseSessionTable, type SessionRow } from "./session-table.ts";
 interface OpenSession {
   name: string;
   connection: EosConnection;
+  /** The shell is in the session's mode (not left with `end`). */
+  entered: boolean;
 }
 
 /**
@@ -67,7 +69,7 @@ export class EosDriver implements DeviceDriver, SessionControl {
     return this.#exclusive(async (connection) => {
       const name = newSessionName();
       await this.#enterSession(connection, name);
-      this.#open = { name, connection };
+      this.#open = { name, connection, entered: true };
       try {
         await this.#run(connection, "rollback clean-config");
         await this.#sendConfig(connection, name, lines);
@@ -86,6 +88,7 @@ export class EosDriver implements DeviceDriver, SessionControl {
         (row) => row.state === "pending" && row.name !== this.#openName(),
       );
       for (const row of stale) {
+        await this.#toExec(connection);
         await this.#run(connection, `no configure session ${row.name}`);
       }
       return stale.map((row) => row.name);
@@ -103,6 +106,7 @@ export class EosDriver implements DeviceDriver, SessionControl {
 
   confirm(sessionName: string): Promise<void> {
     return this.#exclusive(async (connection) => {
+      await this.#toExec(connection);
       await this.#run(connection, `configure session ${sessionName} commit`, {
         renames: true,
       });
@@ -120,7 +124,7 @@ export class EosDriver implements DeviceDriver, SessionControl {
   /** @internal Called by the session this driver returned. */
   commit(name: string): Promise<void> {
     return this.#exclusive(async (connection) => {
-      this.#assertOpen(name, connection);
+      await this.#reenter(name, connection);
       await this.#commitCommand(connection, name, "commit");
     });
   }
@@ -129,7 +133,7 @@ export class EosDriver implements DeviceDriver, SessionControl {
   commitWithTimer(name: string, seconds: number): Promise<PendingCommit> {
     const timer = commitTimerArgument(seconds);
     return this.#exclusive(async (connection) => {
-      this.#assertOpen(name, connection);
+      await this.#reenter(name, connection);
       await this.#commitCommand(connection, name, `commit timer ${timer}`);
       return { name, confirm: () => this.confirm(name) };
     });
@@ -143,10 +147,12 @@ export class EosDriver implements DeviceDriver, SessionControl {
   abort(name: string): Promise<void> {
     return this.#exclusive(async (connection) => {
       if (this.#open?.name === name && this.#open.connection === connection) {
+        await this.#reenter(name, connection);
         this.#open = null;
         await this.#run(connection, "abort");
         return;
       }
+      await this.#toExec(connection);
       await this.#run(connection, `no configure session ${name}`);
     });
   }
@@ -313,11 +319,40 @@ export class EosDriver implements DeviceDriver, SessionControl {
     this.#log.debug({ event: "session-committed", session: name });
   }
 
-  #assertOpen(name: string, connection: EosConnection): void {
-    if (this.#open?.name === name && this.#open.connection === connection) {
+  /**
+   * Puts the shell back into the session `name` loaded on this connection.
+   * A session whose connection was lost is not resumed: the driver never
+   * commits what it cannot vouch for.
+   */
+  async #reenter(name: string, connection: EosConnection): Promise<void> {
+    const open = this.#open;
+    if (open?.name !== name || open.connection !== connection) {
+      throw this.#sessionLost(name);
+    }
+    if (!open.entered) {
+      await this.#enterSession(connection, name);
+      open.entered = true;
+    }
+  }
+
+  /**
+   * Leaves the open session's mode with `end` (the session stays pending),
+   * for commands that only work at the `#` prompt.
+   */
+  async #toExec(connection: EosConnection): Promise<void> {
+    const open = this.#open;
+    if (open?.connection !== connection || !open.entered) {
       return;
     }
-    throw new NcmError(
+    const output = await this.#run(connection, "end");
+    if (output.prompt.mode !== "") {
+      throw unexpectedPrompt(this.device, '"end"', "#", output.prompt.mode);
+    }
+    open.entered = false;
+  }
+
+  #sessionLost(name: string): NcmError {
+    return new NcmError(
       "protocol",
       "EOS_SESSION_LOST",
       `${this.device}: config session ${name} is no longer open on this connection (the connection was lost); load the config again`,

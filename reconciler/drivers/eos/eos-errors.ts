@@ -189,7 +189,7 @@ export function unexpectedPrompt(
   return new NcmError(
     "protocol",
     "EOS_UNEXPECTED_PROMPT",
-    `${device}: after ${after} the prompt shows mode ${JSON.stringify(seen)}; expected ${expected}`,
+    `${device}: after ${after} the prompt shows ${seen === "" ? "exec mode" : `mode ${JSON.stringify(seen)}`}; expected ${expected}`,
     { details: { device, mode: seen } },
   );
 }

@@ -1,0 +1,141 @@
+/**
+ * Serves a CLI over one SSH channel: an interactive shell (prompt after
+ * every reply) or an exec request (one command, then the exit status).
+ * Lines are handled strictly in order; a `latencyMs` fault delays each
+ * reply. With a pty, output uses "\r\n" line endings as a terminal expects.
+ */
+
+import { StringDecoder } from "node:string_decoder";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { ServerChannel } from "ssh2";
+import type { CliShell, ShellReply } from "./cli-shell.ts";
+import { LineReader } from "./line-reader.ts";
+
+export interface ChannelOptions {
+  /** A pseudo-terminal was requested: echo input, "\r\n" endings. */
+  pty: boolean;
+  /** The current latency fault, read before every reply. */
+  latencyMs: () => number;
+  /** Cuts the whole connection (the `dropOn` fault). */
+  drop: () => void;
+}
+
+export function serveShell(
+  stream: ServerChannel,
+  shell: CliShell,
+  options: ChannelOptions,
+): void {
+  new ShellChannel(stream, shell, options).start();
+}
+
+class ShellChannel {
+  readonly #stream: ServerChannel;
+  readonly #shell: CliShell;
+  readonly #options: ChannelOptions;
+  readonly #queue: string[] = [];
+  #busy = false;
+  #closed = false;
+
+  constructor(stream: ServerChannel, shell: CliShell, options: ChannelOptions) {
+    this.#stream = stream;
+    this.#shell = shell;
+    this.#options = options;
+  }
+
+  start(): void {
+    const decoder = new StringDecoder("utf8");
+    const reader = new LineReader({
+      onLine: (line) => this.#enqueue(line),
+      echo: this.#options.pty ? (text) => this.#write(text) : undefined,
+      onEof: () => this.#enqueue("exit"),
+    });
+    this.#stream.on("data", (chunk: Buffer) =>
+      reader.push(decoder.write(chunk)),
+    );
+    this.#stream.on("close", () => {
+      this.#closed = true;
+    });
+    this.#write(this.#shell.prompt());
+  }
+
+  #enqueue(line: string): void {
+    this.#queue.push(line);
+    if (!this.#busy) {
+      void this.#drain();
+    }
+  }
+
+  async #drain(): Promise<void> {
+    this.#busy = true;
+    while (this.#queue.length > 0 && !this.#closed) {
+      const line = this.#queue.shift()!;
+      const latency = this.#options.latencyMs();
+      if (latency > 0) {
+        await sleep(latency);
+      }
+      if (!this.#closed) {
+        this.#reply(this.#shell.execute(line));
+      }
+    }
+    this.#busy = false;
+  }
+
+  #reply(reply: ShellReply): void {
+    if (reply.drop === true) {
+      this.#closed = true;
+      this.#options.drop();
+      return;
+    }
+    this.#write(reply.output);
+    if (reply.close === true) {
+      this.#closed = true;
+      this.#stream.exit(0);
+      this.#stream.end();
+      return;
+    }
+    this.#write(this.#shell.prompt());
+  }
+
+  #write(text: string): void {
+    if (text !== "" && !this.#closed) {
+      this.#stream.write(this.#options.pty ? toCrlf(text) : text);
+    }
+  }
+}
+
+/**
+ * Runs an exec request: every line of `command` at privileged level, the
+ * output, then exit status 0, or 1 when any line failed.
+ */
+export async function serveExec(
+  stream: ServerChannel,
+  shell: CliShell,
+  command: string,
+  options: ChannelOptions,
+): Promise<void> {
+  let output = "";
+  let failed = false;
+  for (const line of command.split(/\r\n|\r|\n/)) {
+    const latency = options.latencyMs();
+    if (latency > 0) {
+      await sleep(latency);
+    }
+    const reply = shell.execute(line);
+    if (reply.drop === true) {
+      options.drop();
+      return;
+    }
+    output += reply.output;
+    failed ||= reply.failed;
+    if (reply.close === true) {
+      break;
+    }
+  }
+  stream.write(options.pty ? toCrlf(output) : output);
+  stream.exit(failed ? 1 : 0);
+  stream.end();
+}
+
+function toCrlf(text: string): string {
+  return text.replace(/\r?\n/g, "\r\n");
+}

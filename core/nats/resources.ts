@@ -3,6 +3,7 @@ import {
   JetStreamApiCodes,
   JetStreamApiError,
   type JetStreamManager,
+  jetstream,
   jetstreamManager,
   RetentionPolicy,
   StorageType,
@@ -38,6 +39,12 @@ export interface ResourceOptions {
   replicas?: number;
   /** Where to warn about an existing resource with other settings. */
   log?: Logger;
+  /**
+   * Deadline of each request made through the returned bucket handle, in
+   * milliseconds; the client's default otherwise. A short one lets a
+   * caller that retries notice an outage sooner.
+   */
+  timeoutMs?: number;
 }
 
 /** The subject of a device's events; refuses names that are no single token. */
@@ -89,8 +96,12 @@ async function openBucket(
       existing.config.max_msgs_per_subject,
     );
   }
+  const js =
+    options.timeoutMs === undefined
+      ? nc
+      : jetstream(nc, { timeout: options.timeoutMs });
   const create = () =>
-    new Kvm(nc).create(bucket, { history, replicas: options.replicas ?? 1 });
+    new Kvm(js).create(bucket, { history, replicas: options.replicas ?? 1 });
   try {
     return await create();
   } catch (err) {

@@ -4,8 +4,14 @@ import { NcmError, UsageError } from "../core/errors.ts";
 import { VERSION } from "../core/version.ts";
 import { registerDemo } from "./commands/demo.ts";
 import { registerDevice } from "./commands/device.ts";
+import { registerDiff } from "./commands/diff.ts";
+import { registerHistory } from "./commands/history.ts";
 import { registerInventory } from "./commands/inventory.ts";
 import { registerMinion } from "./commands/minion.ts";
+import { registerPause } from "./commands/pause.ts";
+import { registerReconcile } from "./commands/reconcile.ts";
+import { registerRollback } from "./commands/rollback.ts";
+import { registerStatus } from "./commands/status.ts";
 
 /** Exit status: 0 success, 1 operational failure, 2 usage error. */
 const EXIT_FAILURE = 1;
@@ -64,6 +70,12 @@ const COMMANDS: Register[] = [
   registerMinion,
   registerInventory,
   registerDevice,
+  registerStatus,
+  registerDiff,
+  registerHistory,
+  registerRollback,
+  registerReconcile,
+  registerPause,
 ];
 
 /** Runs the CLI; exported so tests can drive it in-process. */

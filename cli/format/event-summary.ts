@@ -1,0 +1,42 @@
+import type { NcmEvent } from "../../reconciler/types.ts";
+import { seconds } from "./duration.ts";
+
+/** One short line saying what an event was about; the diff stays out. */
+export function eventSummary(event: NcmEvent): string {
+  switch (event.kind) {
+    case "drift-detected":
+      return [
+        `drift ${diffSize(event.diff)}`,
+        event.mode === "observe" ? "observe mode" : null,
+        event.paused ? "paused" : null,
+      ]
+        .filter((part) => part !== null)
+        .join(", ");
+    case "applied":
+      return `applied ${diffSize(event.diff)} in session ${event.session}, ${seconds(event.durationMs)}`;
+    case "failed":
+      return `attempt ${event.attempt}: ${event.error?.code ?? "UNKNOWN"} ${event.error?.message ?? ""}`.trimEnd();
+    case "rolled-back":
+      return event.session === undefined
+        ? event.reason
+        : `${event.reason} (session ${event.session})`;
+    case "paused":
+      return "automatic changes stopped";
+    case "resumed":
+      return "automatic changes restarted";
+  }
+}
+
+/** "+3 -1 lines": how big a unified diff is, headers left out. */
+export function diffSize(diff: string | undefined): string {
+  let added = 0;
+  let removed = 0;
+  for (const line of (diff ?? "").split("\n")) {
+    if (line.startsWith("+") && !line.startsWith("+++")) {
+      added++;
+    } else if (line.startsWith("-") && !line.startsWith("---")) {
+      removed++;
+    }
+  }
+  return `+${added} -${removed} lines`;
+}

@@ -12,6 +12,7 @@ import { registerPause } from "./commands/pause.ts";
 import { registerReconcile } from "./commands/reconcile.ts";
 import { registerRollback } from "./commands/rollback.ts";
 import { registerStatus } from "./commands/status.ts";
+import { registerWatch } from "./commands/watch.ts";
 
 /** Exit status: 0 success, 1 operational failure, 2 usage error. */
 const EXIT_FAILURE = 1;
@@ -69,6 +70,7 @@ const COMMANDS: Register[] = [
   registerDemo,
   registerMinion,
   registerInventory,
+  registerWatch,
   registerDevice,
   registerStatus,
   registerDiff,

@@ -19,7 +19,11 @@ export interface NcmRun {
  * arguments decide where it connects.
  */
 export function runNcm(args: readonly string[]): Promise<NcmRun> {
-  const env = { ...process.env, NO_COLOR: "1", LOG_LEVEL: "warn" };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NO_COLOR: "1",
+    LOG_LEVEL: "warn",
+  };
   for (const name of ["NATS_URL", "NATS_CREDS", "NATS_USER", "NATS_PASSWORD"]) {
     delete env[name];
   }

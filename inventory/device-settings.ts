@@ -147,9 +147,11 @@ function readFields<T extends object>(
         ...Object.values<FieldDef<unknown>>(table).map((d) => d.name),
         ...extraNames,
       ];
+      const expected = names.map((n) => prefix + n).join(", ");
       scope.problems.add(
         path,
-        `unknown key ${JSON.stringify(prefix + key)} ${scope.where}; expected one of ${names.map((n) => prefix + n).join(", ")}`,
+        `unknown key ${JSON.stringify(prefix + key)} ${scope.where}; ` +
+          `expected one of ${expected}`,
       );
       continue;
     }

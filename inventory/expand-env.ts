@@ -53,7 +53,9 @@ function lookup(name: string, env: Environment): Expansion {
   if (!NAME.test(name)) {
     return {
       ok: false,
-      problem: `refers to ${JSON.stringify("${" + name + "}")}, which is no variable name (expected letters, digits and _)`,
+      problem:
+        `refers to ${JSON.stringify("${" + name + "}")}, which is no ` +
+        "variable name (expected letters, digits and _)",
     };
   }
   const value = env[name];

@@ -19,10 +19,11 @@ export function parseYamlSource(text: string, source: string): YamlSource {
   const first = doc.errors[0];
   if (first !== undefined) {
     const { line, col } = lines.linePos(first.pos[0]);
+    const why = withoutToken(first.message) + hint(text, first.pos[0]);
     throw new NcmError(
       "input",
       "INVENTORY_SYNTAX",
-      `${source}:${line}:${col}: YAML syntax error: ${withoutToken(first.message)}${hint(text, first.pos[0])}`,
+      `${source}:${line}:${col}: YAML syntax error: ${why}`,
       { details: { file: source, line, column: col, yamlCode: first.code } },
     );
   }

@@ -105,7 +105,10 @@ function inside(dir: string, target: string): boolean {
 }
 
 function tooLarge(size: number, maxBytes: number): string {
-  return `${size} bytes, larger than the ${maxBytes} bytes a NATS message may carry here (server max_payload less room for headers)`;
+  return (
+    `${size} bytes, larger than the ${maxBytes} bytes a NATS message may ` +
+    "carry here (server max_payload less room for headers)"
+  );
 }
 
 function refused(reason: string): ReadResult {

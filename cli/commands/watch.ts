@@ -111,7 +111,8 @@ function nonNegativeInt(option: string, value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) {
     throw new UsageError(
-      `invalid ${option} ${JSON.stringify(value)}: expected a whole number of milliseconds, 0 or more`,
+      `invalid ${option} ${JSON.stringify(value)}: ` +
+        "expected a whole number of milliseconds, 0 or more",
     );
   }
   return n;

@@ -123,7 +123,13 @@ devices:
 
   it("load - environment variables expand anywhere in strings, $$ escapes", () => {
     const [device] = parse(
-      `devices:\n  a: { host: "10.0.0.\${PORT}", port: "\${PORT}", username: "u-\${PORT}-$\${x}", password: "$\${NCM_PASSWORD}" }\n`,
+      `devices:
+  a:
+    host: "10.0.0.\${PORT}"
+    port: "\${PORT}"
+    username: "u-\${PORT}-$\${x}"
+    password: "$\${NCM_PASSWORD}"
+`,
     ).devices;
     assert.equal(device?.host, "10.0.0.2202");
     assert.equal(device?.port, 2202);
@@ -313,7 +319,8 @@ const REFUSED: {
     env: {},
     code: "INVENTORY_INVALID",
     expect: [
-      "inventory.yaml:1: password in defaults needs environment variable NCM_PASSWORD, which is not set",
+      "inventory.yaml:1: password in defaults needs environment variable " +
+        "NCM_PASSWORD, which is not set",
     ],
   },
   {

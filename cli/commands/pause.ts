@@ -61,7 +61,7 @@ function register(
     .command(name)
     .description(description)
     .argument("[device]", "device name")
-    .option("--all", "every device with a status or an intended config")
+    .option("--all", "every device with a status, intended config or switch")
     .option("--reason <text>", "why, kept with the switch for the audit trail")
     .option("--json", "print what was written as JSON")
     .action(

@@ -96,7 +96,8 @@ function badReply(subject: string, expected: string): NcmError {
   return new NcmError(
     "protocol",
     "FUNCTION_REPLY",
-    `unexpected reply on ${subject}: expected ${expected} (are the minion and this ncm the same version?)`,
+    `unexpected reply on ${subject}: expected ${expected} ` +
+      "(are the minion and this ncm the same version?)",
     { retryable: false },
   );
 }

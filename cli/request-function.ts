@@ -68,7 +68,8 @@ export async function requestFunction<T>(
 export function assertPrefix(prefix: string): string {
   if (!PREFIX.test(prefix)) {
     throw new UsageError(
-      `invalid --prefix ${JSON.stringify(prefix)}: expected subject tokens of letters, digits, '-' and '_' joined by '.'`,
+      `invalid --prefix ${JSON.stringify(prefix)}: expected subject ` +
+        "tokens of letters, digits, '-' and '_' joined by '.'",
     );
   }
   return prefix;
@@ -93,7 +94,8 @@ function requestFailure(
     return new NcmError(
       "timeout",
       "FUNCTION_TIMEOUT",
-      `no reply on subject ${subject} within ${seconds} s (${hint} a slow device may need a longer --timeout)`,
+      `no reply on subject ${subject} within ${seconds} s ` +
+        `(${hint} a slow device may need a longer --timeout)`,
       { cause: err, details: { device: request.device, subject } },
     );
   }

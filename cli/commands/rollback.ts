@@ -8,7 +8,10 @@ import type { NatsConnection } from "@nats-io/nats-core";
 import type { Command } from "commander";
 import { assertDeviceName } from "../../core/device-name.ts";
 import { NcmError } from "../../core/errors.ts";
-import { INTENDED_BUCKET } from "../../core/nats/resources.ts";
+import {
+  INTENDED_BUCKET,
+  INTENDED_HISTORY,
+} from "../../core/nats/resources.ts";
 import { positiveInt } from "../context.ts";
 import { jetStreamError, openExistingBucket } from "../existing-bucket.ts";
 import { withNats } from "../nats-session.ts";
@@ -52,7 +55,8 @@ export function registerRollback(program: Command): void {
 function describe(r: RollbackResult): string {
   return r.written
     ? `${r.device}: revision ${r.restored} restored as revision ${r.revision}`
-    : `${r.device}: revision ${r.restored} is already the latest value (revision ${r.revision}); nothing written`;
+    : `${r.device}: revision ${r.restored} is already the latest value ` +
+        `(revision ${r.revision}); nothing written`;
 }
 
 /**
@@ -120,7 +124,10 @@ async function whyMissing(
   } catch (err) {
     throw jetStreamError(`look up revision ${revision} in intended`, err);
   }
-  return `it does not exist (intended keeps the last 64 revisions of each device; ncm history ${device} lists them)`;
+  return (
+    `it does not exist (intended keeps the last ${INTENDED_HISTORY} ` +
+    `revisions of each device; ncm history ${device} lists them)`
+  );
 }
 
 async function writeIfUnchanged(
@@ -141,7 +148,8 @@ async function writeIfUnchanged(
       throw new NcmError(
         "nats",
         "CONCURRENT_WRITE",
-        `${device} was written by someone else during the rollback; nothing restored, run ncm history ${device} and try again`,
+        `${device} was written by someone else during the rollback; ` +
+          `nothing restored, run ncm history ${device} and try again`,
         { cause: err, retryable: true },
       );
     }

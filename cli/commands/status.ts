@@ -59,7 +59,8 @@ async function showOne(
     throw new NcmError(
       "input",
       "UNKNOWN_DEVICE",
-      `no status for ${device}: no minion has reported on it (ncm status lists the devices that have one)`,
+      `no status for ${device}: no minion has reported on it ` +
+        "(ncm status lists the devices that have one)",
       { retryable: false, details: { device } },
     );
   }

@@ -1,3 +1,4 @@
+import type { SerializedError } from "../../core/errors.ts";
 import type { NcmEvent } from "../../reconciler/types.ts";
 import { seconds } from "./duration.ts";
 
@@ -13,9 +14,12 @@ export function eventSummary(event: NcmEvent): string {
         .filter((part) => part !== null)
         .join(", ");
     case "applied":
-      return `applied ${diffSize(event.diff)} in session ${event.session}, ${seconds(event.durationMs)}`;
+      return [
+        `applied ${diffSize(event.diff)}`,
+        `in session ${event.session}, ${seconds(event.durationMs)}`,
+      ].join(" ");
     case "failed":
-      return `attempt ${event.attempt}: ${event.error?.code ?? "UNKNOWN"} ${event.error?.message ?? ""}`.trimEnd();
+      return failedSummary(event.attempt, event.error);
     case "rolled-back":
       return event.session === undefined
         ? event.reason
@@ -25,6 +29,14 @@ export function eventSummary(event: NcmEvent): string {
     case "resumed":
       return "automatic changes restarted";
   }
+}
+
+function failedSummary(
+  attempt: number,
+  error: SerializedError | undefined,
+): string {
+  const code = error?.code ?? "UNKNOWN";
+  return `attempt ${attempt}: ${code} ${error?.message ?? ""}`.trimEnd();
 }
 
 /** "+3 -1 lines": how big a unified diff is, headers left out. */

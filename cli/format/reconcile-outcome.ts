@@ -20,7 +20,8 @@ export function outcomeLine(outcome: ReconcileOutcome): string {
       ? "no intended revision"
       : `revision ${outcome.intendedRevision}`;
   const cached = outcome.cached === true ? " (running-config unchanged)" : "";
-  return `${outcome.device}: ${outcome.result}, ${revision}, ${seconds(outcome.durationMs)}${cached}`;
+  const took = seconds(outcome.durationMs);
+  return `${outcome.device}: ${outcome.result}, ${revision}, ${took}${cached}`;
 }
 
 /** One row a device for `reconcile --all`. */

@@ -9,8 +9,15 @@ import { freePort } from "../harness/free-port.ts";
 import { NatsServer, natsServerMissing } from "../harness/nats-server.ts";
 import { runNcm } from "./run-ncm.ts";
 
-const DIFF =
-  "--- system:/running-config\n+++ session:/ncm-7-session-config\n@@ -1,2 +1,2 @@\n hostname leaf1\n-ntp server 10.0.0.1\n+ntp server 10.0.0.2\n";
+const DIFF = [
+  "--- system:/running-config",
+  "+++ session:/ncm-7-session-config",
+  "@@ -1,2 +1,2 @@",
+  " hostname leaf1",
+  "-ntp server 10.0.0.1",
+  "+ntp server 10.0.0.2",
+  "",
+].join("\n");
 
 describe("ncm diff and reconcile", {
   skip: natsServerMissing() ?? false,
@@ -28,7 +35,7 @@ describe("ncm diff and reconcile", {
     await server?.stop();
   });
 
-  it("diff and reconcile - with no minion serving the device exit 1 naming the subject", async () => {
+  it("diff and reconcile - no minion for the device: exit 1 naming the subject", async () => {
     const [diff, reconcile] = await Promise.all([
       ncm("diff", "leaf1"),
       ncm("--prefix", "dc1", "reconcile", "leaf1"),
@@ -37,7 +44,10 @@ describe("ncm diff and reconcile", {
     assert.equal(diff.code, 1);
     assert.match(
       diff.stderr,
-      /^ncm: no minion serves leaf1 on subject ncm\.leaf1\.diff \(is a minion running with leaf1 in its inventory\?\)/,
+      new RegExp(
+        "^ncm: no minion serves leaf1 on subject ncm\\.leaf1\\.diff " +
+          "\\(is a minion running with leaf1 in its inventory\\?\\)",
+      ),
     );
     assert.equal(reconcile.code, 1);
     assert.match(
@@ -208,7 +218,7 @@ describe("ncm diff and reconcile", {
       assert.deepEqual(JSON.parse(json.stdout), outcome);
     });
 
-    it("reconcile (formatting) - an error reply or a failed outcome exits 1 with the minion's code", async () => {
+    it("reconcile (formatting) - error reply or failure: exit 1, minion's code", async () => {
       const [errorReply, failed] = await Promise.all([
         ncm("reconcile", "leaf2"),
         ncm("reconcile", "leaf4"),

@@ -69,7 +69,7 @@ describe("ncm pause and resume", { skip: natsServerMissing() ?? false }, () => {
     }
   });
 
-  it("pause and resume - DEVICE and --all are exclusive, one is needed, names are checked", async () => {
+  it("pause and resume - DEVICE xor --all and valid names, else exit 2", async () => {
     const cases = [
       { args: ["pause", "leaf1", "--all"], reason: /not both/ },
       { args: ["resume"], reason: /resume: missing DEVICE \(or --all\)/ },

@@ -51,7 +51,7 @@ describe("ncm status", { skip: natsServerMissing() ?? false }, () => {
     await server?.stop();
   });
 
-  it("status - without a status bucket hints at the minion, exits 0 and creates nothing", async () => {
+  it("status - no bucket yet: a hint, exit 0, nothing created", async () => {
     const run = await ncm();
 
     assert.equal(run.code, 0, run.stderr);

@@ -8,12 +8,12 @@ const MASK = "<masked>";
 
 /** A keyword, optionally an encryption type, then the secret token. */
 const PATTERNS: readonly RegExp[] = [
-  /\b(secret(?:\s+(?:sha512|5|0|7|8a|nopassword))?\s+)(\S+)/g,
-  /\b(password(?:\s+(?:0|5|7|8a|sha512))?\s+)(\S+)/g,
-  /\b(key(?:\s+(?:0|5|7|8a))?\s+)(\S+)/g,
-  /\b(community\s+)(\S+)/g,
-  /\b(authentication-key(?:\s+\d+)?\s+)(\S+)/g,
-  /\b(message-digest-key\s+\d+\s+md5(?:\s+\d+)?\s+)(\S+)/g,
+  /\b(secret(?:[ \t]+(?:sha512|5|0|7|8a|nopassword))?[ \t]+)(\S+)/g,
+  /\b(password(?:[ \t]+(?:0|5|7|8a|sha512))?[ \t]+)(\S+)/g,
+  /\b(key(?:[ \t]+(?:0|5|7|8a))?[ \t]+)(\S+)/g,
+  /\b(community[ \t]+)(\S+)/g,
+  /\b(authentication-key(?:[ \t]+\d+)?[ \t]+)(\S+)/g,
+  /\b(message-digest-key[ \t]+\d+[ \t]+md5(?:[ \t]+\d+)?[ \t]+)(\S+)/g,
 ];
 
 export function maskSecrets(text: string): string {

@@ -51,6 +51,7 @@ export class DeviceWorker {
   readonly #queue = new PQueue({ concurrency: 1 });
   readonly #backoff: Backoff;
   #waiting: Promise<ReconcileOutcome> | null = null;
+  #waitingToken: symbol | null = null;
   /** undefined until the intended bucket has told us; null when no key. */
   #intended: IntendedConfig | null | undefined = undefined;
   #memo: SyncMemo | null = null;
@@ -117,13 +118,22 @@ export class DeviceWorker {
     if (this.#waiting !== null) {
       return this.#waiting;
     }
+    // p-queue may start the task inside add(), before add() returns: the
+    // token tells whether the pass is still waiting once we get it back.
+    const token = Symbol("pass");
+    this.#waitingToken = token;
     const pass = this.#queue.add(() =>
       this.#options.limiter.add(() => {
-        this.#waiting = null;
+        if (this.#waitingToken === token) {
+          this.#waitingToken = null;
+          this.#waiting = null;
+        }
         return this.#pass(reason);
       }),
     );
-    this.#waiting = pass;
+    if (this.#waitingToken === token) {
+      this.#waiting = pass;
+    }
     return pass;
   }
 

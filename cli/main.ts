@@ -11,6 +11,7 @@ import { registerMinion } from "./commands/minion.ts";
 import { registerPause } from "./commands/pause.ts";
 import { registerReconcile } from "./commands/reconcile.ts";
 import { registerRollback } from "./commands/rollback.ts";
+import { registerSim } from "./commands/sim.ts";
 import { registerStatus } from "./commands/status.ts";
 import { registerWatch } from "./commands/watch.ts";
 
@@ -78,6 +79,7 @@ const COMMANDS: Register[] = [
   registerRollback,
   registerReconcile,
   registerPause,
+  registerSim,
 ];
 
 /** Runs the CLI; exported so tests can drive it in-process. */

@@ -14,6 +14,7 @@
 
 import { applyLine } from "./config-edit.ts";
 import {
+  expandInterface,
   modeName,
   opensSection,
   sectionKind,
@@ -46,7 +47,7 @@ export class ConfigCursor {
 
   /** Applies one raw input line; returns EOS's error text, or null. */
   feed(raw: string): string | null {
-    const line = raw.trim();
+    const line = expandInterface(raw.trim());
     if (line === "" || line.startsWith("!")) {
       return null;
     }

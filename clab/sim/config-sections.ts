@@ -110,3 +110,30 @@ function shortInterface(name: string): string {
   const short = INTERFACE_ABBREVIATIONS[type.toLowerCase()];
   return `${short ?? type.slice(0, 2)}${rest}`;
 }
+
+const INTERFACE_TYPES = [
+  "Ethernet",
+  "Loopback",
+  "Management",
+  "Port-Channel",
+  "Vlan",
+  "Vxlan",
+  "Dps",
+  "Tunnel",
+];
+
+/**
+ * Spells out an abbreviated interface name in an `interface` line
+ * (`interface et1` → `interface Ethernet1`), as EOS stores it.
+ */
+export function expandInterface(line: string): string {
+  const match = /^((?:no |default )?interface )([A-Za-z-]+)(\d\S*)$/.exec(line);
+  if (match === null) {
+    return line;
+  }
+  const [, command = "", type = "", number = ""] = match;
+  const candidates = INTERFACE_TYPES.filter((full) =>
+    full.toLowerCase().startsWith(type.toLowerCase()),
+  );
+  return candidates.length === 1 ? `${command}${candidates[0]}${number}` : line;
+}

@@ -1,88 +1,102 @@
 /**
- * Splits a shell channel's input into command lines. Lines may end in
+ * Takes command lines out of a shell channel's input. Lines may end in
  * "\r", "\n" or "\r\n", even when a chunk boundary falls between the two.
- * With a terminal (pty) the reader also echoes what is typed and handles
+ * With a terminal (pty) the reader echoes what it takes and handles
  * backspace, Ctrl-C and Ctrl-D, as a CLI on a terminal does; without one
  * nothing is echoed.
+ *
+ * The caller takes one line at a time, when it is ready for the next
+ * command, so typed-ahead input is echoed only once it is read, like
+ * a real CLI reading its terminal.
  */
 
-export interface LineReaderOptions {
-  /** Receives each complete line, without its ending. */
-  onLine: (line: string) => void;
-  /** Given a terminal: receives the echo to send back. */
-  echo?: (text: string) => void;
-  /** Ctrl-D on an empty line. */
-  onEof?: () => void;
+/** Result of {@link LineReader.take}. */
+export interface Taken {
+  /** The complete line, without its ending; undefined if none is yet. */
+  line: string | undefined;
+  /** Where the unread input starts. */
+  next: number;
 }
 
 const BACKSPACE = new Set(["\x7f", "\b"]);
 const CTRL_C = "\x03";
 const CTRL_D = "\x04";
 const ESC = "\x1b";
+const LINE_END = /\r|\n/g;
 
 export class LineReader {
-  readonly #options: LineReaderOptions;
+  readonly #echo: ((text: string) => void) | undefined;
   #buffer = "";
-  /** The previous chunk ended in "\r": a leading "\n" belongs to it. */
+  /** The last line ended in "\r": a "\n" right after it belongs to it. */
   #pendingCr = false;
   /** Inside a terminal escape sequence (arrow keys), which is ignored. */
   #escape = false;
 
-  constructor(options: LineReaderOptions) {
-    this.#options = options;
+  /** `echo` is given for a terminal and receives the echo to send. */
+  constructor(echo?: (text: string) => void) {
+    this.#echo = echo;
   }
 
-  push(text: string): void {
-    if (this.#options.echo === undefined) {
-      this.#pushPlain(text);
-    } else {
-      for (const char of text) {
-        this.#pushTyped(char, this.#options.echo);
+  /** Reads `input` from `from` up to the end of the next line. */
+  take(input: string, from: number): Taken {
+    let start = from;
+    if (this.#pendingCr && input[start] === "\n") {
+      start += 1;
+    }
+    if (start < input.length) {
+      this.#pendingCr = false;
+    }
+    return this.#echo === undefined
+      ? this.#takePlain(input, start)
+      : this.#takeTyped(input, start, this.#echo);
+  }
+
+  /** Ctrl-D on an empty line ends the session. */
+  static readonly EOF = "\x04";
+
+  #takePlain(input: string, start: number): Taken {
+    LINE_END.lastIndex = start;
+    const found = LINE_END.exec(input);
+    if (found === null) {
+      this.#buffer += input.slice(start);
+      return { line: undefined, next: input.length };
+    }
+    return this.#complete(input.slice(start, found.index), input, found.index);
+  }
+
+  #takeTyped(input: string, start: number, echo: (t: string) => void): Taken {
+    for (let i = start; i < input.length; i++) {
+      const char = input[i]!;
+      if (char === "\r" || char === "\n") {
+        echo("\r\n");
+        return this.#complete("", input, i);
+      }
+      const line = this.#typed(char, echo);
+      if (line !== undefined) {
+        return { line, next: i + 1 };
       }
     }
+    return { line: undefined, next: input.length };
   }
 
-  /** Fast path for scripts and pastes without a terminal. */
-  #pushPlain(text: string): void {
-    let rest = text;
-    if (this.#pendingCr && rest.startsWith("\n")) {
-      rest = rest.slice(1);
+  /** Ends the line at `end` (a "\r" or "\n" of `input`). */
+  #complete(tail: string, input: string, end: number): Taken {
+    const line = this.#buffer + tail;
+    this.#buffer = "";
+    this.#pendingCr = input[end] === "\r";
+    let next = end + 1;
+    if (this.#pendingCr && input[next] === "\n") {
+      this.#pendingCr = false;
+      next += 1;
     }
-    this.#pendingCr = false;
-    const parts = rest.split(/\r\n|\r|\n/);
-    this.#pendingCr = rest.endsWith("\r");
-    const last = parts.pop() ?? "";
-    for (const part of parts) {
-      const line = this.#buffer + part;
-      this.#buffer = "";
-      this.#options.onLine(line);
-    }
-    this.#buffer += last;
+    return { line, next };
   }
 
-  #pushTyped(char: string, echo: (text: string) => void): void {
-    const pendingCr = this.#pendingCr;
-    this.#pendingCr = false;
+  /** One typed character; returns a line when the character ends one. */
+  #typed(char: string, echo: (text: string) => void): string | undefined {
     if (this.#escape) {
-      this.#escape = !/[@-~]/.test(char) || char === "[";
-      return;
-    }
-    if (char === "\n" && pendingCr) {
-      return;
-    }
-    if (char === "\r" || char === "\n") {
-      this.#pendingCr = char === "\r";
-      echo("\r\n");
-      const line = this.#buffer;
-      this.#buffer = "";
-      this.#options.onLine(line);
-      return;
-    }
-    this.#pushControl(char, echo);
-  }
-
-  #pushControl(char: string, echo: (text: string) => void): void {
-    if (char === ESC) {
+      this.#escape = char === "[" || !/[@-~]/.test(char);
+    } else if (char === ESC) {
       this.#escape = true;
     } else if (BACKSPACE.has(char)) {
       if (this.#buffer.length > 0) {
@@ -92,14 +106,13 @@ export class LineReader {
     } else if (char === CTRL_C) {
       this.#buffer = "";
       echo("^C\r\n");
-      this.#options.onLine("");
+      return "";
     } else if (char === CTRL_D) {
-      if (this.#buffer === "") {
-        this.#options.onEof?.();
-      }
+      return this.#buffer === "" ? LineReader.EOF : undefined;
     } else if (char >= " " || char === "\t") {
       this.#buffer += char;
       echo(char);
     }
+    return undefined;
   }
 }

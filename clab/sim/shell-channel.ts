@@ -32,7 +32,10 @@ class ShellChannel {
   readonly #stream: ServerChannel;
   readonly #shell: CliShell;
   readonly #options: ChannelOptions;
-  readonly #queue: string[] = [];
+  readonly #reader: LineReader;
+  /** Input received and not yet read, from #offset on. */
+  #input = "";
+  #offset = 0;
   #busy = false;
   #closed = false;
 
@@ -40,44 +43,57 @@ class ShellChannel {
     this.#stream = stream;
     this.#shell = shell;
     this.#options = options;
+    this.#reader = new LineReader(
+      options.pty ? (text) => this.#write(text) : undefined,
+    );
   }
 
   start(): void {
     const decoder = new StringDecoder("utf8");
-    const reader = new LineReader({
-      onLine: (line) => this.#enqueue(line),
-      echo: this.#options.pty ? (text) => this.#write(text) : undefined,
-      onEof: () => this.#enqueue("exit"),
+    this.#stream.on("data", (chunk: Buffer) => {
+      this.#input += decoder.write(chunk);
+      void this.#pump();
     });
-    this.#stream.on("data", (chunk: Buffer) =>
-      reader.push(decoder.write(chunk)),
-    );
     this.#stream.on("close", () => {
       this.#closed = true;
     });
     this.#write(this.#shell.prompt());
   }
 
-  #enqueue(line: string): void {
-    this.#queue.push(line);
-    if (!this.#busy) {
-      void this.#drain();
+  /** Reads and runs lines until the input is used up, one at a time. */
+  async #pump(): Promise<void> {
+    if (this.#busy) {
+      return;
     }
-  }
-
-  async #drain(): Promise<void> {
     this.#busy = true;
-    while (this.#queue.length > 0 && !this.#closed) {
-      const line = this.#queue.shift()!;
+    while (!this.#closed) {
+      const line = this.#nextLine();
+      if (line === undefined) {
+        break;
+      }
       const latency = this.#options.latencyMs();
       if (latency > 0) {
         await sleep(latency);
       }
       if (!this.#closed) {
-        this.#reply(this.#shell.execute(line));
+        this.#reply(
+          line === LineReader.EOF
+            ? this.#shell.execute("exit")
+            : this.#shell.execute(line),
+        );
       }
     }
     this.#busy = false;
+  }
+
+  #nextLine(): string | undefined {
+    const taken = this.#reader.take(this.#input, this.#offset);
+    this.#offset = taken.next;
+    if (this.#offset >= this.#input.length) {
+      this.#input = "";
+      this.#offset = 0;
+    }
+    return taken.line;
   }
 
   #reply(reply: ShellReply): void {

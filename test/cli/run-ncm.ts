@@ -49,3 +49,104 @@ export function runNcm(args: readonly string[]): Promise<NcmRun> {
     });
   });
 }
+
+/** A long-running ncm process (minion, demo, watch) under test. */
+export interface NcmProcess {
+  readonly pid: number;
+  output(): { stdout: string; stderr: string };
+  /** Resolves once stdout or stderr matches, rejects on exit or timeout. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  /** Sends a signal and resolves with the exit code (or the signal name). */
+  stop(signal?: NodeJS.Signals): Promise<number | string | null>;
+}
+
+export function spawnNcm(
+  args: readonly string[],
+  extraEnv: NodeJS.ProcessEnv = {},
+): NcmProcess {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NO_COLOR: "1",
+    LOG_LEVEL: "info",
+    ...extraEnv,
+  };
+  for (const name of ["NATS_URL", "NATS_CREDS", "NATS_USER", "NATS_PASSWORD"]) {
+    if (!(name in extraEnv)) {
+      delete env[name];
+    }
+  }
+  const child = spawn(process.execPath, ["--import", "tsx", MAIN, ...args], {
+    cwd: ROOT,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  const waiters = new Set<() => void>();
+  const notify = (): void => {
+    for (const waiter of waiters) {
+      waiter();
+    }
+  };
+  child.stdout.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString();
+    notify();
+  });
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+    notify();
+  });
+  const exited = new Promise<number | string | null>((resolve) => {
+    child.on("close", (code, signal) => {
+      resolve(code ?? signal);
+      notify();
+    });
+  });
+  return {
+    pid: child.pid ?? -1,
+    output: () => ({ stdout, stderr }),
+    waitFor(pattern, timeoutMs = DEADLINE_MS) {
+      return new Promise((resolve, reject) => {
+        const check = (): void => {
+          const match = pattern.exec(stdout) ?? pattern.exec(stderr);
+          if (match !== null) {
+            done();
+            resolve(match[0]);
+          } else if (child.exitCode !== null || child.signalCode !== null) {
+            done();
+            reject(
+              new Error(
+                `ncm exited before printing ${pattern}:\n${stdout}\n${stderr}`,
+              ),
+            );
+          }
+        };
+        const timer = setTimeout(() => {
+          done();
+          reject(
+            new Error(
+              `ncm did not print ${pattern} within ${timeoutMs} ms:\n${stdout}\n${stderr}`,
+            ),
+          );
+        }, timeoutMs);
+        const done = (): void => {
+          clearTimeout(timer);
+          waiters.delete(check);
+        };
+        waiters.add(check);
+        check();
+      });
+    },
+    async stop(signal = "SIGTERM") {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill(signal);
+      }
+      const timer = setTimeout(() => child.kill("SIGKILL"), DEADLINE_MS);
+      try {
+        return await exited;
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+}

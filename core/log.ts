@@ -74,7 +74,11 @@ export function silentLogger(): Logger {
 /** JSON lines appended to a file, for the demo whose terminal shows a table. */
 export function createFileLogger(level: LogLevel, file: string): Logger {
   return pino(
-    { level, base: { pid: process.pid }, redact: { paths: REDACT, censor: "[redacted]" } },
+    {
+      level,
+      base: { pid: process.pid },
+      redact: { paths: REDACT, censor: "[redacted]" },
+    },
     pino.destination({ dest: file, sync: false, mkdir: true }),
   );
 }

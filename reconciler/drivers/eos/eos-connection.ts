@@ -12,6 +12,7 @@ import {
   errorLines,
   unexpectedPrompt,
 } from "./eos-errors.ts";
+import { authHandler } from "./ssh-auth.ts";
 
 /** Wide enough that EOS never wraps a config line we echo back. */
 const PTY = { term: "vt100", cols: 511, rows: 24 } as const;
@@ -95,10 +96,15 @@ async function connectClient(
     host: spec.host,
     port: spec.port,
     username: spec.username,
-    password: spec.password,
-    passphrase: spec.passphrase,
-    privateKey: await readPrivateKey(spec),
-    tryKeyboard: true,
+    authHandler: authHandler(
+      {
+        username: spec.username,
+        password: spec.password,
+        privateKey: await readPrivateKey(spec),
+        passphrase: spec.passphrase,
+      },
+      options.authOrder,
+    ),
     readyTimeout: options.connectTimeoutMs,
     keepaliveInterval: options.keepaliveIntervalMs,
     keepaliveCountMax: options.keepaliveCountMax,
@@ -117,11 +123,9 @@ async function connectClient(
         });
     },
   };
-  // Real EOS often offers only keyboard-interactive: every prompt asks for
-  // the password.
-  client.on("keyboard-interactive", (_n, _i, _l, prompts, finish) => {
-    finish(prompts.map(() => spec.password ?? ""));
-  });
+  // Commands are small and each waits for its answer: Nagle's algorithm
+  // would only add delay.
+  client.once("connect", () => client.setNoDelay(true));
   return new Promise((resolve, reject) => {
     const fail = (err: unknown) => {
       client.removeListener("ready", ready);

@@ -1,6 +1,7 @@
 import { NcmError } from "../../../core/errors.ts";
 import { type Logger, silentLogger } from "../../../core/log.ts";
 import type { HostKeyVerifier } from "./known-hosts.ts";
+import { AUTH_METHODS, type AuthMethodName } from "./ssh-auth.ts";
 
 export interface EosDriverOptions {
   /** Parent logger; the driver logs through a child with `{device}`. */
@@ -24,6 +25,12 @@ export interface EosDriverOptions {
   pipelineLines?: number;
   /** Bytes of config lines sent ahead of their prompts. @default 8192 */
   pipelineBytes?: number;
+  /**
+   * Login methods in order of preference; those without credentials, or
+   * not offered by the device, are skipped.
+   * @default ["publickey", "password", "keyboard-interactive"]
+   */
+  authOrder?: readonly AuthMethodName[];
 }
 
 export type ResolvedEosOptions = Required<
@@ -39,7 +46,8 @@ const DEFAULTS = {
   pty: true,
   pipelineLines: 200,
   pipelineBytes: 8192,
-} as const;
+  authOrder: AUTH_METHODS,
+};
 
 /** Whole-number options: the smallest value each accepts. */
 const MINIMUMS = {
@@ -70,6 +78,9 @@ export function resolveEosOptions(
     }
     resolved[key] = value;
   }
+  if (options.authOrder !== undefined) {
+    resolved.authOrder = checkAuthOrder(options.authOrder);
+  }
   if (options.pty !== undefined) {
     if (typeof options.pty !== "boolean") {
       throw badOption("pty", options.pty, "true or false");
@@ -77,6 +88,24 @@ export function resolveEosOptions(
     resolved.pty = options.pty;
   }
   return resolved;
+}
+
+function checkAuthOrder(order: unknown): readonly AuthMethodName[] {
+  const known = (name: unknown) =>
+    AUTH_METHODS.includes(name as AuthMethodName);
+  if (
+    !Array.isArray(order) ||
+    order.length === 0 ||
+    !order.every(known) ||
+    new Set(order).size !== order.length
+  ) {
+    throw badOption(
+      "authOrder",
+      order,
+      `a non-empty list of distinct methods from ${AUTH_METHODS.join(", ")}`,
+    );
+  }
+  return order;
 }
 
 function badOption(name: string, value: unknown, expected: string): NcmError {

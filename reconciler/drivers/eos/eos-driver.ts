@@ -68,6 +68,8 @@ export class EosDriver implements DeviceDriver, SessionControl {
     const lines = configLines(config);
     return this.#exclusive(async (connection) => {
       const name = newSessionName();
+      // A session the caller left open stays pending; it is stale now.
+      await this.#toExec(connection);
       await this.#enterSession(connection, name);
       this.#open = { name, connection, entered: true };
       try {

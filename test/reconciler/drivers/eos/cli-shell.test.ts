@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { EventEmitter } from "node:events";
-import { describe, it } from "node:test";
 import { PassThrough } from "node:stream";
+import { describe, it } from "node:test";
 import type { ClientChannel } from "ssh2";
 import { NcmError } from "../../../../core/errors.ts";
 import { CliShell } from "../../../../reconciler/drivers/eos/cli-shell.ts";

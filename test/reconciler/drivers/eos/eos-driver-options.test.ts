@@ -22,6 +22,12 @@ describe("resolveEosOptions", () => {
     { options: { keepaliveIntervalMs: -1 }, name: "keepaliveIntervalMs" },
     { options: { pipelineLines: Number.NaN }, name: "pipelineLines" },
     { options: { pty: "yes" as unknown as boolean }, name: "pty" },
+    { options: { authOrder: [] }, name: "authOrder" },
+    { options: { authOrder: ["password", "password"] }, name: "authOrder" },
+    {
+      options: { authOrder: ["telnet"] as unknown as ["password"] },
+      name: "authOrder",
+    },
   ];
   for (const c of bad) {
     it(`eos driver options - a bad ${c.name} is refused, naming it and the value`, () => {

@@ -2,9 +2,15 @@ import { StringDecoder } from "node:string_decoder";
 import type { ClientChannel } from "ssh2";
 import type { NcmError } from "../../../core/errors.ts";
 import { commandTimeout, connectionLost } from "./eos-errors.ts";
+import {
+  type PipelineOptions,
+  type PipelineResult,
+  PipelineRun,
+} from "./pipeline-run.ts";
 import { type Prompt, PromptMatcher } from "./prompt-matcher.ts";
 import { readSegment, type Segment } from "./read-segment.ts";
 import { stripTerminalControls } from "./terminal-text.ts";
+import { withoutEcho } from "./without-echo.ts";
 
 export interface CliShellOptions {
   device: string;
@@ -15,30 +21,6 @@ export interface CliShellOptions {
 export interface CommandOutput {
   lines: string[];
   prompt: Prompt;
-}
-
-/** Output lines a pipelined command produced, by its index in the batch. */
-export interface PipelinedOutput {
-  index: number;
-  lines: string[];
-}
-
-export interface PipelineOptions {
-  /** Commands sent ahead of their prompts, at most. */
-  windowLines: number;
-  /** Bytes sent ahead of their prompts, at most (one command may exceed). */
-  windowBytes: number;
-  /** Names the batch in errors, since its text may be private. */
-  label: string;
-  /** The mode every prompt must show; the first that does not is reported. */
-  expectMode: (mode: string) => boolean;
-}
-
-export interface PipelineResult {
-  /** Commands that printed something besides their echo. */
-  outputs: PipelinedOutput[];
-  /** The first command after which the prompt showed an unexpected mode. */
-  strayMode: { index: number; mode: string } | null;
 }
 
 /** Whoever is waiting for output right now. */
@@ -247,100 +229,5 @@ export class CliShell {
     const reader = this.#reader;
     this.#reader = null;
     reader?.fail(err);
-  }
-}
-
-/**
- * Drops the device's echo of the command, if it printed one. Compared
- * without surrounding blanks: the prompt's trailing space and the echo's
- * indentation run together.
- */
-function withoutEcho(lines: string[], command: string): string[] {
-  if (lines[0]?.trim() === command.trim()) {
-    return lines.slice(1);
-  }
-  return lines;
-}
-
-/**
- * Pipelined commands in flight: the n-th prompt answers the n-th command,
- * and every line before it (other than the echo) is that command's output.
- */
-class PipelineRun {
-  readonly #outputs: PipelinedOutput[] = [];
-  #strayMode: PipelineResult["strayMode"] = null;
-  readonly #commands: readonly string[];
-  readonly #options: PipelineOptions;
-  readonly #write: (text: string) => void;
-  #sent = 0;
-  #answered = 0;
-  #bytesInFlight = 0;
-  #lines: string[] = [];
-
-  constructor(
-    commands: readonly string[],
-    options: PipelineOptions,
-    write: (text: string) => void,
-  ) {
-    this.#commands = commands;
-    this.#options = options;
-    this.#write = write;
-  }
-
-  result(): PipelineResult {
-    return { outputs: this.#outputs, strayMode: this.#strayMode };
-  }
-
-  take(segment: Segment): boolean {
-    if (segment.kind === "line") {
-      this.#lines.push(segment.text);
-      return false;
-    }
-    this.#answer(segment.prompt);
-    if (this.#answered === this.#commands.length) {
-      return true;
-    }
-    this.sendMore();
-    return false;
-  }
-
-  /** Writes as many further commands as the window allows, in one write. */
-  sendMore(): void {
-    let chunk = "";
-    while (this.#sent < this.#commands.length && this.#hasRoom(chunk)) {
-      const line = `${this.#commands[this.#sent]}\n`;
-      chunk += line;
-      this.#bytesInFlight += line.length;
-      this.#sent++;
-    }
-    if (chunk !== "") {
-      this.#write(chunk);
-    }
-  }
-
-  #hasRoom(chunk: string): boolean {
-    const inFlight = this.#sent - this.#answered;
-    if (inFlight === 0 && chunk === "") {
-      return true;
-    }
-    return (
-      inFlight < this.#options.windowLines &&
-      this.#bytesInFlight < this.#options.windowBytes
-    );
-  }
-
-  #answer(prompt: Prompt): void {
-    const index = this.#answered;
-    const command = this.#commands[index] ?? "";
-    const lines = withoutEcho(this.#lines, command);
-    if (lines.length > 0) {
-      this.#outputs.push({ index, lines });
-    }
-    if (this.#strayMode === null && !this.#options.expectMode(prompt.mode)) {
-      this.#strayMode = { index, mode: prompt.mode };
-    }
-    this.#bytesInFlight -= command.length + 1;
-    this.#answered++;
-    this.#lines = [];
   }
 }

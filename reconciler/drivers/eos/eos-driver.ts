@@ -37,7 +37,7 @@ interface OpenSession {
  * Operations run one at a time even if callers overlap, because they share
  * one shell whose prompts must pair with their commands.
  */
-export class EosDriver implements DeviceDriver, SessionControl {
+export class EosDriver implements DeviceDriver {
   readonly device: string;
   readonly #spec: DeviceSpec;
   readonly #options: ResolvedEosOptions;
@@ -45,6 +45,12 @@ export class EosDriver implements DeviceDriver, SessionControl {
   #connection: EosConnection | null = null;
   #open: OpenSession | null = null;
   #tail: Promise<unknown> = Promise.resolve();
+  /** What the sessions this driver returns may ask of it. */
+  readonly #control: SessionControl = {
+    commit: (name) => this.#commit(name),
+    commitWithTimer: (name, seconds) => this.#commitWithTimer(name, seconds),
+    abort: (name) => this.#abort(name),
+  };
 
   constructor(spec: DeviceSpec, options: EosDriverOptions = {}) {
     this.#options = resolveEosOptions(options);
@@ -76,7 +82,7 @@ export class EosDriver implements DeviceDriver, SessionControl {
         await this.#run(connection, "rollback clean-config");
         await this.#sendConfig(connection, name, lines);
         const diff = await this.#run(connection, "show session-config diffs");
-        return new EosConfigSession(name, textOf(diff.lines), this);
+        return new EosConfigSession(name, textOf(diff.lines), this.#control);
       } catch (err) {
         await this.#abandon(connection, name, err);
         throw err;
@@ -123,16 +129,14 @@ export class EosDriver implements DeviceDriver, SessionControl {
     await connection?.close();
   }
 
-  /** @internal Called by the session this driver returned. */
-  commit(name: string): Promise<void> {
+  #commit(name: string): Promise<void> {
     return this.#exclusive(async (connection) => {
       await this.#reenter(name, connection);
       await this.#commitCommand(connection, name, "commit");
     });
   }
 
-  /** @internal Called by the session this driver returned. */
-  commitWithTimer(name: string, seconds: number): Promise<PendingCommit> {
+  #commitWithTimer(name: string, seconds: number): Promise<PendingCommit> {
     const timer = commitTimerArgument(seconds);
     return this.#exclusive(async (connection) => {
       await this.#reenter(name, connection);
@@ -142,11 +146,10 @@ export class EosDriver implements DeviceDriver, SessionControl {
   }
 
   /**
-   * @internal Called by the session this driver returned. A session whose
-   * connection was lost is still pending on the device; it is removed from
-   * the new connection.
+   * A session whose connection was lost is still pending on the device; it
+   * is removed over the new connection.
    */
-  abort(name: string): Promise<void> {
+  #abort(name: string): Promise<void> {
     return this.#exclusive(async (connection) => {
       if (this.#open?.name === name && this.#open.connection === connection) {
         await this.#reenter(name, connection);

@@ -80,9 +80,6 @@ const RANKS: ReadonlyArray<readonly [string, number]> = [
 /** Rank of anything the table does not name: just before `management`. */
 const UNKNOWN_RANK = 46.5;
 
-/** Sections printed in natural order of their argument, not entry order. */
-const NATURALLY_SORTED = new Set([24, 26]);
-
 /** The rank of a top-level line: lower prints first. */
 export function topLevelRank(line: string): number {
   return rankOf(line) ?? rankOf(line.replace(/^no /, "")) ?? UNKNOWN_RANK;
@@ -124,21 +121,16 @@ export function compareNatural(a: string, b: string): number {
   return left.length - right.length;
 }
 
-/** Top-level nodes in the device's canonical order (a new array). */
+/**
+ * Top-level nodes in the device's canonical order (a new array): by rank,
+ * then in natural order of the line, so the order never depends on the
+ * order of entry. EOS, too, prints global settings from sorted tables
+ * (interfaces, vlans, routes, route-maps by name and sequence).
+ */
 export function canonicalOrder(nodes: readonly ConfigNode[]): ConfigNode[] {
-  const ranked = nodes.map((node, index) => ({
-    node,
-    index,
-    rank: topLevelRank(node.line),
-  }));
-  ranked.sort((a, b) => {
-    if (a.rank !== b.rank) {
-      return a.rank - b.rank;
-    }
-    if (NATURALLY_SORTED.has(a.rank)) {
-      return compareNatural(a.node.line, b.node.line) || a.index - b.index;
-    }
-    return a.index - b.index;
-  });
+  const ranked = nodes.map((node) => ({ node, rank: topLevelRank(node.line) }));
+  ranked.sort(
+    (a, b) => a.rank - b.rank || compareNatural(a.node.line, b.node.line),
+  );
   return ranked.map((entry) => entry.node);
 }

@@ -6,7 +6,8 @@
  *   earlier line indented less than it;
  * - typed text without indentation: a line that opens a section
  *   (`interface Ethernet1`) becomes the current mode until `exit`, or until
- *   a line that cannot live inside it (`interface Ethernet2`, `hostname x`).
+ *   a line that cannot live inside it (`interface Ethernet2`, `hostname x`,
+ *   a section that does not nest there).
  *
  * Once any indented line has been seen, indentation alone decides, so a
  * childless section in a pasted file never swallows the lines after it.
@@ -16,8 +17,8 @@ import { applyLine } from "./config-edit.ts";
 import {
   expandInterface,
   modeName,
+  nestsUnder,
   opensSection,
-  sectionKind,
   topLevelOnly,
 } from "./config-sections.ts";
 import { lineError } from "./config-syntax.ts";
@@ -129,7 +130,5 @@ function leaves(frame: Frame, line: string): boolean {
   if (topLevelOnly(line)) {
     return true;
   }
-  return (
-    opensSection(line) && sectionKind(line) === sectionKind(frame.node.line)
-  );
+  return opensSection(line) && !nestsUnder(frame.node.line, line);
 }

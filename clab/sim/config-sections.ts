@@ -55,16 +55,21 @@ export function topLevelOnly(line: string): boolean {
   return TOP_ONLY.some((pattern) => pattern.test(line));
 }
 
+/** Sections that open inside other sections: (child, parent) patterns. */
+const NESTED: ReadonlyArray<readonly [RegExp, RegExp]> = [
+  [/^address-family /, /^(router \S+|vrf \S+)/],
+  [/^vrf \S+$/, /^(router (bgp|isis|ospf)|management )/],
+  [/^vlan(-aware-bundle)? \S+$/, /^router bgp /],
+];
+
 /**
- * The kind of section a line opens: typing `interface Ethernet2` inside
- * `interface Ethernet1` moves to a sibling section instead of nesting.
+ * True when `line`, typed in the section opened by `parent`, opens a
+ * section nested in it (`address-family evpn` in `router bgp 65101`).
  */
-export function sectionKind(line: string): string {
-  const words = line.split(" ");
-  const first = words[0] ?? "";
-  return first === "ip" || first === "ipv6"
-    ? `${first} ${words[1] ?? ""}`
-    : first;
+export function nestsUnder(parent: string, line: string): boolean {
+  return NESTED.some(
+    ([child, allowedParent]) => child.test(line) && allowedParent.test(parent),
+  );
 }
 
 const INTERFACE_ABBREVIATIONS: Readonly<Record<string, string>> = {

@@ -92,6 +92,9 @@ export class DeviceSshServer {
     const peer = `${socket.remoteAddress}:${socket.remotePort}`;
     this.#sockets.add(socket);
     this.#byPeer.set(peer, socket);
+    // A reply is several small SSH packets (output, prompt); Nagle would
+    // hold each back for the peer's delayed ACK, some 40 ms a command.
+    socket.setNoDelay(true);
     socket.on("error", () => socket.destroy());
     socket.once("close", () => {
       this.#sockets.delete(socket);

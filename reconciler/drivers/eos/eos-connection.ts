@@ -14,6 +14,9 @@ import {
 } from "./eos-errors.ts";
 import { authHandler } from "./ssh-auth.ts";
 
+/** How long a polite close may take before the socket is destroyed. */
+const CLOSE_GRACE_MS = 2000;
+
 /** Wide enough that EOS never wraps a config line we echo back. */
 const PTY = { term: "vt100", cols: 511, rows: 24 } as const;
 
@@ -68,13 +71,25 @@ export class EosConnection {
     return !this.#closed && this.shell.usable;
   }
 
-  /** Ends the connection and waits until the socket is closed. */
+  /**
+   * Ends the connection politely and waits until the socket is closed; a
+   * peer that does not answer within a grace period is cut off.
+   */
   async close(): Promise<void> {
     if (this.#closed) {
       return;
     }
     this.#client.end();
-    await this.#whenClosed;
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, CLOSE_GRACE_MS);
+    });
+    await Promise.race([this.#whenClosed, grace]);
+    clearTimeout(timer);
+    if (!this.#closed) {
+      this.#client.destroy();
+      await this.#whenClosed;
+    }
   }
 }
 
@@ -127,22 +142,23 @@ async function connectClient(
   // would only add delay.
   client.once("connect", () => client.setNoDelay(true));
   return new Promise((resolve, reject) => {
-    const fail = (err: unknown) => {
-      client.removeListener("ready", ready);
-      client.end();
-      reject(connectError(err, endpoint, hostKeyRejected));
-    };
-    const ready = () => {
-      client.removeListener("error", fail);
-      // Later errors also end in "close", which is what the driver watches.
-      client.on("error", (err) => {
-        log.debug({ event: "ssh-error", reason: err.message });
-      });
+    let settled = false;
+    // Stays attached for the life of the client: ssh2 may emit more than
+    // one error, and errors after login also end in "close", which is what
+    // the connection watches.
+    client.on("error", (err) => {
+      log.debug({ event: "ssh-error", reason: err.message });
+      if (!settled) {
+        settled = true;
+        client.destroy();
+        reject(connectError(err, endpoint, hostKeyRejected));
+      }
+    });
+    client.once("ready", () => {
+      settled = true;
       log.debug({ event: "ssh-connected", host: spec.host, port: spec.port });
       resolve(client);
-    };
-    client.once("ready", ready);
-    client.once("error", fail);
+    });
     client.connect(config);
   });
 }

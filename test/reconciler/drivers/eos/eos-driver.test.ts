@@ -11,6 +11,7 @@ import { createDriver } from "../../../../reconciler/drivers/create-driver.ts";
 import type { EosDriverOptions } from "../../../../reconciler/drivers/eos/eos-driver-options.ts";
 import type { DeviceDriver } from "../../../../reconciler/drivers/types.ts";
 import { waitUntil } from "../../../harness/wait.ts";
+import { seedHostKeys } from "./seed-host-keys.ts";
 
 const USER = "admin";
 const PASSWORD = "sim-pw-41";
@@ -74,6 +75,7 @@ describe("EosDriver against the simulated device", { timeout: 60_000 }, () => {
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), "ncm-eos-driver-"));
+    await seedHostKeys(join(dir, "sim"), DEVICES);
     sims = await SimHost.start({
       stateDir: join(dir, "sim"),
       devices: await Promise.all(

@@ -38,6 +38,9 @@ const DEVICES = [
   "big",
   "rename",
   "kbdint",
+  "failcommit",
+  "lost",
+  "overlap",
 ];
 
 function seed(name: string): string {
@@ -350,6 +353,70 @@ describe("EosDriver against the simulated device", { timeout: 60_000 }, () => {
     assert.equal(device.runningConfig(), before);
     assert.equal((await driver.abortStaleSessions()).length, 1);
     assert.equal(device.counters.commits, 0);
+  });
+
+  it("eos driver - a refused commit is typed, and the session is aborted", async () => {
+    const device = sims.device("failcommit");
+    const before = device.runningConfig();
+    const driver = driverFor("failcommit");
+    const session = await driver.loadReplace(changed("failcommit"));
+    device.setFaults({ failCommit: true });
+    await assert.rejects(
+      session.commit(),
+      isError("rejected-config", "EOS_COMMIT_FAILED"),
+    );
+    device.setFaults({});
+    assert.equal(device.runningConfig(), before);
+    assert.deepEqual(device.pendingSessions(), []);
+  });
+
+  it("eos driver - a session whose connection was lost is never committed", async () => {
+    const device = sims.device("lost");
+    const before = device.runningConfig();
+    const driver = driverFor("lost");
+    const session = await driver.loadReplace(changed("lost"));
+    await device.stopListening();
+    await device.startListening();
+    // The first call after the cut may still meet the old connection.
+    await waitUntil("the driver to reconnect", () => driver.runningConfig());
+    await assert.rejects(
+      session.commit(),
+      isError("protocol", "EOS_SESSION_LOST"),
+    );
+    assert.equal(device.runningConfig(), before);
+    assert.equal(device.counters.commits, 0);
+    await session.abort();
+    assert.deepEqual(device.pendingSessions(), []);
+  });
+
+  it("eos driver - overlapping calls run one at a time on one connection", async () => {
+    const device = sims.device("overlap");
+    const driver = driverFor("overlap");
+    const [first, session, last] = await Promise.all([
+      driver.runningConfig(),
+      driver.loadReplace(changed("overlap")),
+      driver.runningConfig(),
+    ]);
+    assert.equal(first, last);
+    assert.equal(session.changed, true);
+    await Promise.all([session.abort(), driver.abortStaleSessions()]);
+    assert.deepEqual(device.pendingSessions(), []);
+    assert.equal(device.counters.connections, 1);
+  });
+
+  it("eos driver - close during a command fails it, and the next call reconnects", async () => {
+    const device = sims.device("overlap");
+    const driver = driverFor("overlap");
+    await driver.runningConfig();
+    device.setFaults({ latencyMs: 300 });
+    const reading = driver.runningConfig();
+    // Queued work starts within the current turn: by the next one the
+    // command has been written and is waiting for its answer.
+    await new Promise((resolve) => setImmediate(resolve));
+    await driver.close();
+    await assert.rejects(reading, isError("protocol", "EOS_CONNECTION_LOST"));
+    device.setFaults({});
+    assert.match(await driver.runningConfig(), /hostname overlap/);
   });
 
   it("eos driver - reconnects after the device restarts", async () => {

@@ -26,41 +26,77 @@ export async function loadHostKey(
   device: string,
 ): Promise<HostKey> {
   const file = join(hostKeyDir(stateDir), device);
-  const text = await readFile(file, "utf8").catch(async (err: unknown) => {
-    if ((err as NodeJS.ErrnoException).code !== "ENOENT") {
-      throw err;
+  const text = await readFile(file, "utf8").catch((err: unknown) => {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") {
+      return undefined;
     }
-    return createHostKey(file);
+    throw err;
   });
-  return parseHostKey(text, file);
+  const existing = text === undefined ? undefined : parseHostKey(text);
+  if (existing !== undefined) {
+    return existing;
+  }
+  // Missing, or unusable: a simulator that took ssh2's keys unchecked may
+  // have saved a malformed one (see generateHostKey). Nothing can connect
+  // with such a key, so a new one loses nothing.
+  return createHostKey(file, text === undefined);
 }
 
-async function createHostKey(file: string): Promise<string> {
-  const pair = ssh2.utils.generateKeyPairSync("ed25519");
+async function createHostKey(file: string, fresh: boolean): Promise<HostKey> {
+  const { text, key } = generateHostKey();
   try {
-    await writeFile(file, pair.private, { mode: 0o600, flag: "wx" });
-    return pair.private;
+    await writeFile(file, text, { mode: 0o600, flag: fresh ? "wx" : "w" });
+    return key;
   } catch (err) {
     // Another simulator sharing the state directory wrote it first: use
     // theirs so both agree on the key.
-    if ((err as NodeJS.ErrnoException).code === "EEXIST") {
-      return readFile(file, "utf8");
+    if ((err as NodeJS.ErrnoException).code !== "EEXIST") {
+      throw err;
     }
-    throw err;
+    const theirs = parseHostKey(await readFile(file, "utf8"));
+    if (theirs === undefined) {
+      throw new NcmError("input", "SIM_BAD_HOST_KEY", `cannot read ${file}`, {
+        details: { file },
+      });
+    }
+    return theirs;
   }
 }
 
-function parseHostKey(text: string, file: string): HostKey {
+/**
+ * A new ed25519 key that ssh2 can use. ssh2 1.17's generator strips every
+ * leading zero byte from the public key, so about one key in 256 comes
+ * out malformed; such keys are thrown away and another one is made.
+ */
+function generateHostKey(): { text: string; key: HostKey } {
+  for (;;) {
+    const pair = ssh2.utils.generateKeyPairSync("ed25519");
+    const key = parseHostKey(pair.private);
+    if (key !== undefined) {
+      return { text: pair.private, key };
+    }
+  }
+}
+
+/** Length of an ssh-ed25519 public key blob: two length-prefixed fields. */
+const ED25519_BLOB_BYTES = 4 + "ssh-ed25519".length + 4 + 32;
+
+/** The key in `text`, or undefined when it is not a usable ed25519 key. */
+function parseHostKey(text: string): HostKey | undefined {
   const parsed = ssh2.utils.parseKey(text);
   const key = Array.isArray(parsed) ? parsed[0] : parsed;
   if (key === undefined || key instanceof Error) {
-    throw new NcmError("input", "SIM_BAD_HOST_KEY", `cannot read ${file}`, {
-      cause: key,
-      details: { file },
-    });
+    return undefined;
   }
-  const publicKey = `${key.type} ${key.getPublicSSH().toString("base64")}`;
-  return { privateKey: key, publicKey };
+  const blob = key.getPublicSSH();
+  const probe = Buffer.from("ncm-sim host key check");
+  const usable =
+    key.type === "ssh-ed25519" &&
+    blob.length === ED25519_BLOB_BYTES &&
+    key.verify(probe, key.sign(probe)) === true;
+  return usable
+    ? { privateKey: key, publicKey: `${key.type} ${blob.toString("base64")}` }
+    : undefined;
 }
 
 export async function ensureHostKeyDir(stateDir: string): Promise<void> {

@@ -4,6 +4,7 @@
  * take the device down and up again.
  */
 
+import { NcmError } from "../../core/errors.ts";
 import type { Logger } from "../../core/log.ts";
 import type { SimFaults } from "../../inventory/types.ts";
 import { cloneTree } from "./config-tree.ts";
@@ -106,8 +107,18 @@ export class SimDevice {
   }
 
   /** Listens again, on the same port with the same host key. */
-  startListening(): Promise<void> {
-    return this.#server.listen();
+  async startListening(): Promise<void> {
+    try {
+      await this.#server.listen();
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      throw new NcmError(
+        "input",
+        "SIM_LISTEN_FAILED",
+        `simulated device ${this.name} cannot listen on ${this.host}:${this.port}: ${reason}`,
+        { cause: err, retryable: false, details: { device: this.name } },
+      );
+    }
   }
 
   /** Stops listening and clears commit timers, for shutdown. */

@@ -8,7 +8,7 @@
  */
 import { join } from "node:path";
 import { assertDeviceName } from "../../core/device-name.ts";
-import { UsageError } from "../../core/errors.ts";
+import { NcmError, UsageError } from "../../core/errors.ts";
 import { type Logger, silentLogger } from "../../core/log.ts";
 import { ensureHostKeyDir, loadHostKey, writeKnownHosts } from "./host-keys.ts";
 import { SimDevice, type SimDeviceOptions } from "./sim-device.ts";
@@ -39,29 +39,35 @@ export class SimHost {
   static async start(options: SimHostOptions): Promise<SimHost> {
     validate(options);
     const log = options.log ?? silentLogger();
-    await ensureHostKeyDir(options.stateDir);
-    const devices = await Promise.all(
-      options.devices.map(async (spec) => {
-        const key = await loadHostKey(options.stateDir, spec.name);
-        return new SimDevice(spec, key, log.child({ device: spec.name }));
-      }),
-    );
+    const devices = await inStateDir(options.stateDir, async () => {
+      await ensureHostKeyDir(options.stateDir);
+      return Promise.all(
+        options.devices.map(async (spec) => {
+          const key = await loadHostKey(options.stateDir, spec.name);
+          return new SimDevice(spec, key, log.child({ device: spec.name }));
+        }),
+      );
+    });
     const host = new SimHost(devices, join(options.stateDir, "known_hosts"));
     try {
       await Promise.all(devices.map((device) => device.startListening()));
+      await inStateDir(options.stateDir, () => host.#writeKnownHosts());
     } catch (err) {
       await host.stop();
       throw err;
     }
-    await writeKnownHosts(
-      host.knownHostsFile,
-      devices.map((device) => ({
+    return host;
+  }
+
+  #writeKnownHosts(): Promise<void> {
+    return writeKnownHosts(
+      this.knownHostsFile,
+      this.devices.map((device) => ({
         host: device.host,
         port: device.port,
         publicKey: device.hostPublicKey,
       })),
     );
-    return host;
   }
 
   /** The device called `name`; throws a UsageError for an unknown name. */
@@ -78,6 +84,27 @@ export class SimHost {
   /** Closes every listener and connection and clears commit timers. */
   async stop(): Promise<void> {
     await Promise.all(this.devices.map((device) => device.stop()));
+  }
+}
+
+/** Runs a step on the state directory, naming it when the step fails. */
+async function inStateDir<T>(
+  stateDir: string,
+  step: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await step();
+  } catch (err) {
+    if (err instanceof NcmError) {
+      throw err;
+    }
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new NcmError(
+      "input",
+      "SIM_STATE_DIR",
+      `cannot use simulator state directory ${stateDir}: ${reason}`,
+      { cause: err, retryable: false, details: { stateDir } },
+    );
   }
 }
 

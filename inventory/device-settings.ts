@@ -18,6 +18,7 @@ export interface DeviceSettings {
   knownHosts?: string;
   interval?: string;
   allowLockout?: boolean;
+  bgpPeersExpected?: string[];
   sim?: SimFaults;
 }
 
@@ -80,7 +81,23 @@ const DEVICE_FIELDS: Table<Omit<DeviceSettings, "sim">> = {
     aliases: ["allowLockout"],
     parse: parse.flag,
   },
+  bgpPeersExpected: {
+    name: "bgp_peers_expected",
+    aliases: ["bgpPeersExpected"],
+    parse: peerList,
+  },
 };
+
+/** BGP peers by address or interface name: a list, possibly empty. */
+function peerList(
+  value: unknown,
+  fail: (expected: string) => undefined,
+): string[] | undefined {
+  const isPeer = (v: unknown) => typeof v === "string" && /^\S+$/.test(v);
+  return Array.isArray(value) && value.every(isPeer)
+    ? [...value]
+    : fail("a list of peer addresses or interface names, e.g. [10.0.0.1]");
+}
 
 /** Where settings are read, for paths and the wording of messages. */
 export interface Scope {

@@ -145,6 +145,7 @@ function complete(
     knownHosts,
     interval: s.interval,
     allowLockout: s.allowLockout,
+    bgpPeersExpected: s.bgpPeersExpected,
     sim: s.sim,
   });
 }

@@ -53,6 +53,11 @@ export interface DeviceSpec {
   interval?: string;
   /** Allow configs that would remove ncm's own login or address. */
   allowLockout?: boolean;
+  /**
+   * BGP peers (addresses or interface names) that must be Established,
+   * for platforms with BGP checks (frr). Absent: every configured peer.
+   */
+  bgpPeersExpected?: string[];
   /** Fault switches, used only by `ncm sim`. */
   sim?: SimFaults;
 }

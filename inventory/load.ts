@@ -2,18 +2,43 @@ import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, resolve } from "node:path";
 import { NcmError } from "../core/errors.ts";
-import { detectFormat } from "./detect-format.ts";
+import { readAnsibleInventory } from "./ansible-format.ts";
+import { readClabTopology } from "./clab-format.ts";
+import { detectFormat, type InventoryFormat } from "./detect-format.ts";
 import type { Environment } from "./expand-env.ts";
+import type { FormatContext } from "./format-context.ts";
 import { readNcmInventory } from "./ncm-format.ts";
 import { Problems } from "./problems.ts";
-import type { Inventory } from "./types.ts";
+import type { DeviceSpec, Inventory } from "./types.ts";
 import { parseYamlSource } from "./yaml-source.ts";
+
+/** An inventory as read from a file, with what the reader had to say. */
+export interface LoadedInventory extends Inventory {
+  format: InventoryFormat;
+  /**
+   * What was skipped or assumed (Ansible hosts of other platforms,
+   * containerlab nodes that are no routers, where credentials came from),
+   * one sentence each, never a secret.
+   */
+  notes: string[];
+}
+
+type Reader = (
+  doc: Record<string, unknown>,
+  ctx: FormatContext,
+) => DeviceSpec[];
+
+const READERS: Record<InventoryFormat, Reader> = {
+  ncm: readNcmInventory,
+  ansible: readAnsibleInventory,
+  containerlab: readClabTopology,
+};
 
 /**
  * Reads and validates an inventory file. Every failure is an NcmError of
  * category "input" whose message names the file and never holds a secret.
  */
-export async function loadInventory(file: string): Promise<Inventory> {
+export async function loadInventory(file: string): Promise<LoadedInventory> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
@@ -31,7 +56,7 @@ export function parseInventory(
   text: string,
   source: string,
   env: Environment = process.env,
-): Inventory {
+): LoadedInventory {
   const yaml = parseYamlSource(text, source);
   if (yaml.value === null || yaml.value === undefined) {
     throw new NcmError(
@@ -46,19 +71,22 @@ export function parseInventory(
     throw new NcmError(
       "input",
       "INVENTORY_FORMAT",
-      `${source}: not an inventory ncm can read; expected a mapping with a devices key`,
+      `${source}: not an inventory ncm can read; expected a mapping with a devices key ` +
+        "(ncm), groups under all (Ansible) or topology.nodes (containerlab)",
       { details: { file: source } },
     );
   }
   const problems = new Problems(source, yaml.lineOf);
-  const devices = readNcmInventory(yaml.value as Record<string, unknown>, {
+  const notes: string[] = [];
+  const devices = READERS[format](yaml.value as Record<string, unknown>, {
     problems,
+    notes,
     env,
     baseDir: dirname(resolve(source)),
     home: env.HOME ?? homedir(),
   });
   problems.throwIfAny();
-  return { source, devices };
+  return { source, devices, format, notes };
 }
 
 function readError(file: string, err: unknown): NcmError {

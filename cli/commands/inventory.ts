@@ -20,6 +20,10 @@ export function registerInventory(program: Command): void {
     .option("--json", "print JSON instead of a table")
     .action(async (file: string, options: { json?: boolean }) => {
       const inventory = await loadInventory(file);
+      // Notes go to stderr so the table or JSON on stdout stays parseable.
+      for (const note of inventory.notes) {
+        process.stderr.write(`ncm: note: ${note}\n`);
+      }
       const devices = inventory.devices.map(publicView);
       process.stdout.write(
         options.json === true

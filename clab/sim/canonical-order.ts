@@ -85,9 +85,18 @@ export function topLevelRank(line: string): number {
   return rankOf(line) ?? rankOf(line.replace(/^no /, "")) ?? UNKNOWN_RANK;
 }
 
+/** RANKS by first word, so a lookup scans a handful of entries. */
+const RANKS_BY_WORD = new Map<string, Array<readonly [string, number]>>();
+for (const entry of RANKS) {
+  const word = entry[0].split(" ")[0]!;
+  RANKS_BY_WORD.set(word, [...(RANKS_BY_WORD.get(word) ?? []), entry]);
+}
+
 function rankOf(line: string): number | undefined {
+  const space = line.indexOf(" ");
+  const word = space === -1 ? line : line.slice(0, space);
   let best: readonly [string, number] | undefined;
-  for (const entry of RANKS) {
+  for (const entry of RANKS_BY_WORD.get(word) ?? []) {
     const [prefix] = entry;
     const matches = line === prefix || line.startsWith(`${prefix} `);
     if (matches && prefix.length > (best?.[0].length ?? -1)) {
@@ -127,10 +136,14 @@ export function compareNatural(a: string, b: string): number {
  * order of entry. EOS, too, prints global settings from sorted tables
  * (interfaces, vlans, routes, route-maps by name and sequence).
  */
-export function canonicalOrder(nodes: readonly ConfigNode[]): ConfigNode[] {
+export function canonicalOrder(nodes: readonly ConfigNode[]): RankedNode[] {
   const ranked = nodes.map((node) => ({ node, rank: topLevelRank(node.line) }));
-  ranked.sort(
+  return ranked.sort(
     (a, b) => a.rank - b.rank || compareNatural(a.node.line, b.node.line),
   );
-  return ranked.map((entry) => entry.node);
+}
+
+export interface RankedNode {
+  node: ConfigNode;
+  rank: number;
 }

@@ -178,6 +178,7 @@ export class CliShell {
     if (command !== undefined) {
       return this.#leave(command, cursor);
     }
+    this.#device.runningEdited();
     return feedLine(cursor, line);
   }
 

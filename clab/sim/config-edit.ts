@@ -49,8 +49,9 @@ export function applyLine(
     return existing;
   }
   const node = createNode(line);
+  const setting = singleValued(line, depth);
   const replaced = parent.children.findIndex(
-    (child) => negates(child.line, line) || sameSetting(child, line, depth),
+    (child) => negates(child.line, line) || setting?.test(child.line) === true,
   );
   if (replaced === -1) {
     parent.children.push(node);
@@ -92,11 +93,11 @@ function negates(existing: string, line: string): boolean {
   return existing.startsWith("no ") && covers(existing.slice(3), line);
 }
 
-function sameSetting(child: ConfigNode, line: string, depth: number): boolean {
-  return SINGLE_VALUED.some(
-    (rule) =>
-      rule.topLevel === (depth === 0) &&
-      rule.pattern.test(line) &&
-      rule.pattern.test(child.line),
+/** The pattern of the single-valued setting `line` sets, if it is one. */
+function singleValued(line: string, depth: number): RegExp | undefined {
+  const rule = SINGLE_VALUED.find(
+    (candidate) =>
+      candidate.topLevel === (depth === 0) && candidate.pattern.test(line),
   );
+  return rule?.pattern;
 }

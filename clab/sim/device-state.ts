@@ -45,6 +45,7 @@ export class DeviceState {
   readonly #log: Logger;
   #seed: string | undefined;
   #running: ConfigNode | undefined;
+  #runningText: string | undefined;
   #terminals = 0;
 
   constructor(name: string, seed: string, faults: SimFaults, log: Logger) {
@@ -64,6 +65,12 @@ export class DeviceState {
 
   replaceRunning(root: ConfigNode): void {
     this.#running = root;
+    this.#runningText = undefined;
+  }
+
+  /** Called when the running-config was edited in place (configure mode). */
+  runningEdited(): void {
+    this.#runningText = undefined;
   }
 
   /** The configured hostname, or EOS's default when none is set. */
@@ -76,10 +83,12 @@ export class DeviceState {
 
   /** Exactly what `show running-config` prints. */
   runningConfigText(): string {
-    return (
+    // Kept until the config changes: pollers ask far more often than
+    // anyone edits, and a large config takes milliseconds to render.
+    this.#runningText ??=
       runningConfigHeader(this.hostname(), SIM_EOS_VERSION) +
-      renderConfig(this.running)
-    );
+      renderConfig(this.running);
+    return this.#runningText;
   }
 
   /** A new terminal name for the session table, like EOS's `vty3`. */

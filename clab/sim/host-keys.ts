@@ -88,12 +88,11 @@ function parseHostKey(text: string): HostKey | undefined {
   if (key === undefined || key instanceof Error) {
     return undefined;
   }
+  // The length is what ssh2's bug spoils; a signing round trip would
+  // check more but costs 2 ms a key, 2 s for a thousand devices.
   const blob = key.getPublicSSH();
-  const probe = Buffer.from("ncm-sim host key check");
   const usable =
-    key.type === "ssh-ed25519" &&
-    blob.length === ED25519_BLOB_BYTES &&
-    key.verify(probe, key.sign(probe)) === true;
+    key.type === "ssh-ed25519" && blob.length === ED25519_BLOB_BYTES;
   return usable
     ? { privateKey: key, publicKey: `${key.type} ${blob.toString("base64")}` }
     : undefined;

@@ -3,7 +3,7 @@
  * sections in canonical order, children indented three spaces a level in
  * entry order, `!` between groups and around sections, and a final `end`.
  */
-import { canonicalOrder, topLevelRank } from "./canonical-order.ts";
+import { canonicalOrder, type RankedNode } from "./canonical-order.ts";
 import type { ConfigNode } from "./config-tree.ts";
 
 const INDENT = "   ";
@@ -11,13 +11,13 @@ const INDENT = "   ";
 /** The configuration without the `! Command` header, ending in `end`. */
 export function renderConfig(root: ConfigNode): string {
   const out: string[] = ["!"];
-  let previous: ConfigNode | undefined;
-  for (const node of canonicalOrder(root.children)) {
-    if (previous !== undefined && separated(previous, node)) {
+  let previous: RankedNode | undefined;
+  for (const current of canonicalOrder(root.children)) {
+    if (previous !== undefined && separated(previous, current)) {
       out.push("!");
     }
-    renderNode(node, "", out);
-    previous = node;
+    renderNode(current.node, "", out);
+    previous = current;
   }
   if (previous !== undefined) {
     out.push("!");
@@ -35,14 +35,12 @@ export function runningConfigHeader(hostname: string, version: string): string {
   ].join("\n");
 }
 
-function separated(previous: ConfigNode, node: ConfigNode): boolean {
-  if (previous.children.length > 0 || node.children.length > 0) {
+/** EOS puts `!` around sections and between groups of settings. */
+function separated(previous: RankedNode, current: RankedNode): boolean {
+  if (previous.node.children.length > 0 || current.node.children.length > 0) {
     return true;
   }
-  return (
-    Math.floor(topLevelRank(previous.line)) !==
-    Math.floor(topLevelRank(node.line))
-  );
+  return Math.floor(previous.rank) !== Math.floor(current.rank);
 }
 
 function renderNode(node: ConfigNode, indent: string, out: string[]): void {

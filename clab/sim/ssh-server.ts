@@ -146,21 +146,28 @@ export class DeviceSshServer {
       device.faults.refuseAuth !== true &&
       name === username &&
       secret === password;
-    if (ctx.method === "password") {
-      valid(ctx.username, ctx.password)
-        ? ctx.accept()
-        : ctx.reject(AUTH_METHODS);
-      return;
-    }
-    if (ctx.method === "keyboard-interactive") {
-      ctx.prompt([{ prompt: "Password: ", echo: false }], (answers) => {
-        valid(ctx.username, answers[0])
-          ? ctx.accept()
-          : ctx.reject(AUTH_METHODS);
+    const decide = (ok: boolean) => {
+      if (ok) {
+        ctx.accept();
+        return;
+      }
+      this.#options.log.debug({
+        event: "sim-auth-refused",
+        user: ctx.username,
+        method: ctx.method,
       });
-      return;
+      ctx.reject(AUTH_METHODS);
+    };
+    if (ctx.method === "password") {
+      decide(valid(ctx.username, ctx.password));
+    } else if (ctx.method === "keyboard-interactive") {
+      ctx.prompt([{ prompt: "Password: ", echo: false }], (answers) => {
+        decide(valid(ctx.username, answers[0]));
+      });
+    } else {
+      // "none" (the client asking what is on offer) and public keys.
+      ctx.reject(AUTH_METHODS);
     }
-    ctx.reject(AUTH_METHODS);
   }
 
   #serveSession(session: Session, user: string, drop: () => void): void {

@@ -118,6 +118,7 @@ describe("cli-shell", () => {
   it("cli-shell - configure edits the running-config and a new hostname changes the prompt", () => {
     const state = device();
     const shell = new CliShell(state, { user: "admin", privileged: true });
+    assert.doesNotMatch(state.runningConfigText(), /shutdown/);
     run(shell, [
       "configure",
       "hostname spine9",

@@ -191,7 +191,8 @@ export class CliShell {
     if (text === this.#device.faults.dropOn?.trim()) {
       return { output: "", failed: false, drop: true };
     }
-    if (this.#device.sessions.get(session.name) !== session) {
+    const current = this.#device.sessions.get(session.name);
+    if (current !== session || session.state !== "pending") {
       this.#mode = { kind: "enable" };
       return fail(`% Session ${session.name} is no longer pending`);
     }

@@ -244,6 +244,26 @@ describe("cli-shell", () => {
     assert.doesNotMatch(state.runningConfigText(), /ip routing/);
   });
 
+  it("cli-shell - a session committed with a timer cannot be edited or re-entered", () => {
+    const state = device();
+    const first = new CliShell(state, { user: "admin", privileged: true });
+    const second = new CliShell(state, { user: "admin", privileged: true });
+    run(first, ["configure session s1"]);
+    run(second, [
+      "configure session s1",
+      "ip routing",
+      "commit timer 01:00:00",
+    ]);
+    const late = first.execute("hostname late");
+    assert.equal(late.failed, true);
+    assert.equal(first.prompt(), "leaf1#");
+    const again = first.execute("configure session s1");
+    assert.equal(again.failed, true);
+    run(first, ["configure session s1 commit"]);
+    assert.deepEqual(state.sessions.list(), []);
+    assert.match(state.runningConfigText(), /^ip routing$/m);
+  });
+
   it("cli-shell - exit at # closes the channel", () => {
     const shell = new CliShell(device(), { user: "admin", privileged: true });
     assert.equal(shell.execute("exit").close, true);

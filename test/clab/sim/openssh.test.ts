@@ -99,13 +99,13 @@ describe("sim-host with OpenSSH's client", { skip: sshMissing() }, () => {
     });
   }
 
-  it("openssh - exec prints show running-config", async () => {
+  it("sim-host - OpenSSH's ssh runs show running-config by exec", async () => {
     const result = await ssh(["show running-config"]);
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, host.device("leaf1").runningConfig());
   });
 
-  it("openssh - a shell without a pty runs commands from stdin", async () => {
+  it("sim-host - OpenSSH's ssh -T runs commands from stdin in a shell", async () => {
     const result = await ssh(
       ["-T"],
       "enable\nterminal length 0\nshow running-config\nexit\n",
@@ -115,7 +115,7 @@ describe("sim-host with OpenSSH's client", { skip: sshMissing() }, () => {
     assert.equal(result.stdout, `leaf1>leaf1#leaf1#${running}leaf1#`);
   });
 
-  it("openssh - an unknown host key is refused", async () => {
+  it("sim-host - OpenSSH refuses the device when known_hosts lacks its key", async () => {
     await writeFile(host.knownHostsFile, "");
     try {
       const result = await ssh(["show hostname"]);

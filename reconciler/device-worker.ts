@@ -36,6 +36,8 @@ export interface DeviceWorkerOptions {
   backoff?: BackoffOptions;
   /** Fencing hook, called right before each commit. */
   beforeCommit?: () => Promise<void>;
+  /** Told how every pass ended, whatever asked for it (metrics). */
+  onPassDone?: (outcome: ReconcileOutcome) => void;
 }
 
 /**
@@ -128,7 +130,10 @@ export class DeviceWorker {
           this.#waitingToken = null;
           this.#waiting = null;
         }
-        return this.#pass(reason);
+        return this.#pass(reason).then((outcome) => {
+          this.#options.onPassDone?.(outcome);
+          return outcome;
+        });
       }),
     );
     if (this.#waitingToken === token) {

@@ -157,6 +157,8 @@ async function connectClient(
     client.once("ready", () => {
       settled = true;
       log.debug({ event: "ssh-connected", host: spec.host, port: spec.port });
+      options.onSshConnection?.(1);
+      client.once("close", () => options.onSshConnection?.(-1));
       resolve(client);
     });
     client.connect(config);

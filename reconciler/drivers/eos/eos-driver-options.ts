@@ -31,12 +31,18 @@ export interface EosDriverOptions {
    * @default ["publickey", "password", "keyboard-interactive"]
    */
   authOrder?: readonly AuthMethodName[];
+  /**
+   * Told +1 when an SSH connection to the device is logged in and -1 when
+   * it closes, so a minion can count its open connections.
+   */
+  onSshConnection?: (delta: 1 | -1) => void;
 }
 
-export type ResolvedEosOptions = Required<
-  Omit<EosDriverOptions, "verifyHostKey">
-> &
-  Pick<EosDriverOptions, "verifyHostKey">;
+/** Options without a default stay optional once resolved. */
+type Optional = "verifyHostKey" | "onSshConnection";
+
+export type ResolvedEosOptions = Required<Omit<EosDriverOptions, Optional>> &
+  Pick<EosDriverOptions, Optional>;
 
 const DEFAULTS = {
   connectTimeoutMs: 10_000,
@@ -67,6 +73,7 @@ export function resolveEosOptions(
     ...DEFAULTS,
     log: options.log ?? silentLogger(),
     verifyHostKey: options.verifyHostKey,
+    onSshConnection: options.onSshConnection,
   };
   for (const key of Object.keys(MINIMUMS) as (keyof typeof MINIMUMS)[]) {
     const value = options[key];

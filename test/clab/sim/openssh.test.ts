@@ -20,7 +20,10 @@ interface SshResult {
   stderr: string;
 }
 
-describe("sim-host with OpenSSH's client", { skip: sshMissing() }, () => {
+describe("sim-host with OpenSSH's client", {
+  skip: sshMissing(),
+  timeout: 60_000,
+}, () => {
   let dir: string;
   let host: SimHost;
   let askpass: string;

@@ -29,7 +29,7 @@ const DEVICES = [
   "drift",
 ];
 
-describe("sim-host over SSH", () => {
+describe("sim-host over SSH", { timeout: 60_000 }, () => {
   let dir: string;
   let host: SimHost;
 

@@ -26,7 +26,7 @@ function inventory(ports: number[], leaf1Faults: string): string {
   ].join("\n");
 }
 
-describe("ncm sim", () => {
+describe("ncm sim", { timeout: 60_000 }, () => {
   let dir: string;
   let file: string;
   let ports: number[];

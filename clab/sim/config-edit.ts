@@ -32,14 +32,14 @@ const SINGLE_VALUED: readonly SingleValued[] = [
 ];
 
 /**
+ * Applies `line` (trimmed, valid) to `parent`, a section at `depth`
+ * (0 for the root). Returns the node now holding the line, which later
+ * lines may nest under, or null when the line only removed something.
+ *
  * FIXME: every line scans its siblings (duplicates, `no` lines, settings),
  * so loading a section of n lines costs O(n²): about 10 ms for AVD's
  * 2,000-line campus leaf, 0.3 ms for a typical leaf. An index per large
  * section would lift it if benchmarks seed many huge configs.
- *
- * Applies `line` (trimmed, valid) to `parent`, a section at `depth`
- * (0 for the root). Returns the node now holding the line, which later
- * lines may nest under, or null when the line only removed something.
  */
 export function applyLine(
   parent: ConfigNode,

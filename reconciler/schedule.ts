@@ -23,21 +23,31 @@ export function assertCron(expression: string, what = "--interval"): string {
  * One cron job per distinct interval, not per device, so a thousand
  * devices cost a handful of timers. Each tick spreads its devices over a
  * jitter window of a tenth of the period (at most 30 s), so they do not
- * all open SSH sessions in the same instant.
+ * all open SSH sessions in the same instant. When every device's tick of
+ * one sweep has settled, `done` gets their results in device order.
  */
 export class Schedule {
   readonly #jobs: CronJob[] = [];
   readonly #timers = new Set<NodeJS.Timeout>();
 
-  add(
+  add<T>(
     expression: string,
     devices: () => readonly string[],
-    tick: (device: string) => void,
+    tick: (device: string) => T | Promise<T>,
+    done?: (results: T[], durationMs: number) => void,
   ): void {
     let windowMs = 0;
     const job: CronJob = CronJob.from({
       cronTime: expression,
-      onTick: (): void => this.#spread(devices(), windowMs, tick),
+      onTick: (): void => {
+        const started = Date.now();
+        const ticks = this.#spread(devices(), windowMs, tick);
+        // A stopped schedule leaves ticks pending forever: no summary then.
+        void Promise.all(ticks).then(
+          (results) => done?.(results, Date.now() - started),
+          () => undefined,
+        );
+      },
       start: false,
     });
     windowMs = jitterWindow(job);
@@ -55,18 +65,23 @@ export class Schedule {
     this.#timers.clear();
   }
 
-  #spread(
+  #spread<T>(
     devices: readonly string[],
     windowMs: number,
-    tick: (device: string) => void,
-  ): void {
-    for (const device of devices) {
-      const timer = setTimeout(() => {
-        this.#timers.delete(timer);
-        tick(device);
-      }, Math.random() * windowMs);
-      this.#timers.add(timer);
-    }
+    tick: (device: string) => T | Promise<T>,
+  ): Promise<T>[] {
+    return devices.map(
+      (device) =>
+        new Promise<T>((resolve, reject) => {
+          const timer = setTimeout(() => {
+            this.#timers.delete(timer);
+            Promise.resolve()
+              .then(() => tick(device))
+              .then(resolve, reject);
+          }, Math.random() * windowMs);
+          this.#timers.add(timer);
+        }),
+    );
   }
 }
 

@@ -1,3 +1,4 @@
+import { performance } from "node:perf_hooks";
 import PQueue from "p-queue";
 import { NcmError, toNcmError } from "../core/errors.ts";
 import type { Logger } from "../core/log.ts";
@@ -19,6 +20,10 @@ import type {
   ReconcileOutcome,
 } from "./types.ts";
 
+const DEFAULT_SETTLE_MS = 50;
+/** A burst is waited out for at most this many settle periods. */
+const MAX_SETTLE_ROUNDS = 20;
+
 /** Why a pass was asked for; only automatic ones respect the backoff. */
 export type PassReason = "intended" | "schedule" | "retry" | "manual";
 
@@ -34,6 +39,8 @@ export interface DeviceWorkerOptions {
   publishStatus: (status: DeviceStatus) => void;
   publishEvent: (event: NcmEvent) => void;
   backoff?: BackoffOptions;
+  /** Quiet time after an intended write before acting on it, in ms. */
+  settleMs?: number;
   /** Fencing hook, called right before each commit. */
   beforeCommit?: () => Promise<void>;
   /** Told how every pass ended, whatever asked for it (metrics). */
@@ -60,6 +67,8 @@ export class DeviceWorker {
   #status: DeviceStatus;
   #retryTimer: NodeJS.Timeout | undefined;
   #needsCleanup = true;
+  /** performance.now() of the latest new intended revision. */
+  #intendedAt = Number.NEGATIVE_INFINITY;
   #stopping = false;
 
   constructor(options: DeviceWorkerOptions) {
@@ -109,6 +118,7 @@ export class DeviceWorker {
       return this.request("schedule");
     }
     this.#update({ intendedRevision: intended?.revision ?? null });
+    this.#intendedAt = performance.now();
     return this.request("intended");
   }
 
@@ -124,8 +134,9 @@ export class DeviceWorker {
     // token tells whether the pass is still waiting once we get it back.
     const token = Symbol("pass");
     this.#waitingToken = token;
-    const pass = this.#queue.add(() =>
-      this.#options.limiter.add(() => {
+    const pass = this.#queue.add(async () => {
+      await this.#settle();
+      return this.#options.limiter.add(() => {
         if (this.#waitingToken === token) {
           this.#waitingToken = null;
           this.#waiting = null;
@@ -134,12 +145,30 @@ export class DeviceWorker {
           this.#options.onPassDone?.(outcome);
           return outcome;
         });
-      }),
-    );
+      });
+    });
     if (this.#waitingToken === token) {
       this.#waiting = pass;
     }
     return pass;
+  }
+
+  /**
+   * Waits while intended revisions keep arriving (a generator rewriting
+   * files, a script looping over `nats kv put`), so a burst ends in one
+   * change to its last revision rather than one per revision. Bounded, so
+   * a steady stream of writes cannot starve the device.
+   */
+  async #settle(): Promise<void> {
+    const settleMs = this.#options.settleMs ?? DEFAULT_SETTLE_MS;
+    const deadline = performance.now() + settleMs * MAX_SETTLE_ROUNDS;
+    for (;;) {
+      const quietFor = performance.now() - this.#intendedAt;
+      if (quietFor >= settleMs || performance.now() >= deadline) {
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, settleMs - quietFor));
+    }
   }
 
   /**

@@ -7,7 +7,6 @@ import type { NatsConnection } from "@nats-io/nats-core";
 import { NatsServer, natsServerMissing } from "../clab/nats-server.ts";
 import { SimHost } from "../clab/sim/sim-host.ts";
 import { NcmError } from "../core/errors.ts";
-import { freePort } from "../core/free-port.ts";
 import type { Logger } from "../core/log.ts";
 import { connectNats, type NatsOptions } from "../core/nats/connect.ts";
 import { openStatus } from "../core/nats/resources.ts";
@@ -142,7 +141,7 @@ export class Demo {
     for (const name of DEMO_DEVICES) {
       devices.push({
         name,
-        port: await freePort(),
+        port: 0,
         username: DEMO_USER,
         password: DEMO_PASSWORD,
       });

@@ -1,6 +1,6 @@
-import type { NatsConnection } from "@nats-io/nats-core";
 import { jetstream } from "@nats-io/jetstream";
 import type { KV, KvEntry } from "@nats-io/kv";
+import type { NatsConnection } from "@nats-io/nats-core";
 import PQueue from "p-queue";
 import { UsageError } from "../core/errors.ts";
 import type { Logger } from "../core/log.ts";
@@ -11,6 +11,8 @@ import {
   openBackups,
   openControl,
   openIntended,
+  openMinions,
+  openOwners,
   openStatus,
 } from "../core/nats/resources.ts";
 import { VERSION } from "../core/version.ts";
@@ -20,6 +22,8 @@ import type { BackoffOptions } from "./backoff.ts";
 import { DeviceWorker } from "./device-worker.ts";
 import { createDriver } from "./drivers/create-driver.ts";
 import type { DeviceDriver } from "./drivers/types.ts";
+import { Ownership } from "./ownership/ownership.ts";
+import type { IntendedConfig } from "./reconcile-pass.ts";
 import { LatestValueWriter, OrderedAppender } from "./retrying-writer.ts";
 import { assertCron, DEFAULT_INTERVAL, Schedule } from "./schedule.ts";
 import type {
@@ -34,7 +38,7 @@ export interface MinionOptions {
   inventory: Inventory;
   /** Limits the minion to these devices (`--devices`). */
   devices?: string[];
-  /** Shown as `owner` in status and events. */
+  /** Shown as `owner` in status and events; unique among minions. */
   name: string;
   mode?: Mode;
   /** Cron expression of the scheduled reconcile. */
@@ -46,6 +50,8 @@ export interface MinionOptions {
   replicas?: number;
   /** Subject prefix of the functions. */
   prefix?: string;
+  /** A minion silent this long loses its devices to its peers. */
+  leaseMs?: number;
   log: Logger;
   backoff?: BackoffOptions;
 }
@@ -58,6 +64,7 @@ export const MINION_DEFAULTS = {
   concurrency: 64,
   replicas: 1,
   prefix: "ncm",
+  leaseMs: 15_000,
 };
 
 /** Longest wait at start for the watch to deliver the current values. */
@@ -66,28 +73,43 @@ const INITIAL_WATCH_MS = 30_000;
 /** How long shutdown waits for in-flight passes before closing anyway. */
 const STOP_GRACE_MS = 30_000;
 
+interface Managed {
+  worker: DeviceWorker;
+  driver: DeviceDriver;
+}
+
 /**
- * The minion: one worker per owned device, fed by one watch over the
- * `intended` bucket and by the schedule, writing status and events.
+ * The minion: one worker per device it owns, fed by one watch over the
+ * `intended` bucket and by the schedule, writing status and events. Which
+ * devices it owns is decided with its peers through leases (ownership/).
  */
 export class Minion {
   readonly name: string;
   readonly #options: MinionOptions;
   readonly #log: Logger;
-  readonly #workers = new Map<string, DeviceWorker>();
-  readonly #drivers: DeviceDriver[] = [];
+  readonly #specs = new Map<string, DeviceSpec>();
+  readonly #managed = new Map<string, Managed>();
+  /** Latest intended value of every candidate device, owned or not. */
+  readonly #intendedValues = new Map<string, IntendedConfig | null>();
+  readonly #controls = new Map<string, DeviceControl>();
   readonly #schedule = new Schedule();
+  readonly #limiter: PQueue;
   #statusWriter!: LatestValueWriter<DeviceStatus>;
   #eventWriter!: OrderedAppender<NcmEvent>;
+  #status!: KV;
   #intended!: KV;
   #watches: { stop(): void }[] = [];
   #functions: FunctionHost | null = null;
+  #ownership: Ownership | null = null;
   #stopped = false;
 
   private constructor(options: MinionOptions) {
     this.name = options.name;
     this.#options = options;
     this.#log = options.log.child({ component: "minion", owner: options.name });
+    this.#limiter = new PQueue({
+      concurrency: options.concurrency ?? MINION_DEFAULTS.concurrency,
+    });
   }
 
   static async start(options: MinionOptions): Promise<Minion> {
@@ -96,12 +118,13 @@ export class Minion {
     return minion;
   }
 
+  /** Devices this minion owns now. */
   get devices(): string[] {
-    return [...this.#workers.keys()];
+    return [...this.#managed.keys()].sort();
   }
 
   status(device: string): DeviceStatus | undefined {
-    return this.#workers.get(device)?.status;
+    return this.#managed.get(device)?.worker.status;
   }
 
   /** Reconciles one device now; joins a pass already waiting. */
@@ -111,17 +134,13 @@ export class Minion {
 
   reconcileAll(): Promise<ReconcileOutcome[]> {
     return Promise.all(
-      [...this.#workers.values()].map((w) => w.request("manual")),
+      this.devices.map((device) => this.#worker(device).request("manual")),
     );
   }
 
-  setPaused(device: string, paused: boolean, by?: string): void {
-    this.#worker(device).setPaused(paused, by);
-  }
-
   /**
-   * Stops cleanly: no new passes, in-flight ones finish or abort their
-   * session (never commit), then status and events are flushed.
+   * Stops cleanly: hands devices back, lets in-flight passes finish or
+   * abort their session (never commit), then flushes status and events.
    */
   async stop(): Promise<void> {
     if (this.#stopped) {
@@ -133,13 +152,8 @@ export class Minion {
     for (const watch of this.#watches) {
       watch.stop();
     }
-    const workers = Promise.all(
-      [...this.#workers.values()].map((w) => w.stop()),
-    );
-    await Promise.race([workers, delay(STOP_GRACE_MS)]);
-    await Promise.all(
-      this.#drivers.map((d) => d.close().catch(() => undefined)),
-    );
+    const released = this.#ownership?.stop() ?? Promise.resolve();
+    await Promise.race([released, delay(STOP_GRACE_MS)]);
     await Promise.all([this.#statusWriter.flush(), this.#eventWriter.flush()]);
     this.#statusWriter.close();
     this.#eventWriter.close();
@@ -147,40 +161,45 @@ export class Minion {
   }
 
   #worker(device: string): DeviceWorker {
-    const worker = this.#workers.get(device);
-    if (worker === undefined) {
+    const managed = this.#managed.get(device);
+    if (managed === undefined) {
       throw new UsageError(
         `device ${JSON.stringify(device)} is not managed by minion ${this.name}`,
       );
     }
-    return worker;
+    return managed.worker;
   }
 
   async #start(): Promise<void> {
     const { nc } = this.#options;
     const replicas = this.#options.replicas ?? MINION_DEFAULTS.replicas;
-    const specs = selectDevices(this.#options.inventory, this.#options.devices);
+    for (const spec of selectDevices(
+      this.#options.inventory,
+      this.#options.devices,
+    )) {
+      this.#specs.set(spec.name, spec);
+    }
     this.#intended = await openIntended(nc, { replicas });
-    const status = await openStatus(nc, { replicas });
+    this.#status = await openStatus(nc, { replicas });
     await ensureEventsStream(nc, { replicas });
-    this.#openWriters(status);
-    this.#createWorkers(specs);
-    await this.#restore(status);
+    this.#openWriters();
     await this.#watchControl(await openControl(nc, { replicas }));
     await this.#watchIntended();
     this.#functions = await FunctionHost.start({
       nc,
       prefix: this.#options.prefix ?? MINION_DEFAULTS.prefix,
-      worker: (device) => this.#workers.get(device),
+      worker: (device) => this.#managed.get(device)?.worker,
       intended: this.#intended,
       backups: await openBackups(nc, { replicas }),
       log: this.#log,
       version: VERSION,
     });
-    this.#startSchedule(specs);
+    await this.#startOwnership(replicas);
+    this.#startSchedule();
     this.#log.info({
       event: "minion-started",
-      devices: specs.length,
+      candidates: this.#specs.size,
+      owned: this.#managed.size,
       mode: this.#mode(),
     });
   }
@@ -189,8 +208,9 @@ export class Minion {
     return this.#options.mode ?? MINION_DEFAULTS.mode;
   }
 
-  #openWriters(status: KV): void {
+  #openWriters(): void {
     const js = jetstream(this.#options.nc);
+    const status = this.#status;
     this.#statusWriter = new LatestValueWriter(async (key, value) => {
       await status.put(key, JSON.stringify(value));
     }, this.#log);
@@ -199,43 +219,72 @@ export class Minion {
     }, this.#log);
   }
 
-  #createWorkers(specs: DeviceSpec[]): void {
-    const limiter = new PQueue({
-      concurrency: this.#options.concurrency ?? MINION_DEFAULTS.concurrency,
+  async #startOwnership(replicas: number): Promise<void> {
+    const { nc } = this.#options;
+    const ownership = new Ownership({
+      minions: await openMinions(nc, { replicas }),
+      owners: await openOwners(nc, { replicas }),
+      name: this.name,
+      candidates: [...this.#specs.keys()],
+      ttlMs: this.#options.leaseMs ?? MINION_DEFAULTS.leaseMs,
+      onAcquire: (device) => this.#manage(device),
+      onRelease: (device) => this.#unmanage(device),
+      log: this.#log,
     });
-    for (const spec of specs) {
-      const log = this.#options.log.child({ device: spec.name });
-      const driver = createDriver(spec, { log });
-      this.#drivers.push(driver);
-      this.#workers.set(
-        spec.name,
-        new DeviceWorker({
-          spec,
-          driver,
-          owner: this.name,
-          mode: this.#mode(),
-          commitTimerSeconds:
-            this.#options.commitTimerSeconds ??
-            MINION_DEFAULTS.commitTimerSeconds,
-          limiter,
-          log,
-          publishStatus: (s) => this.#statusWriter.set(s.device, s),
-          publishEvent: (e) => this.#eventWriter.push(e),
-          backoff: this.#options.backoff,
-        }),
-      );
+    this.#ownership = ownership;
+    void this.#followReconnects(ownership);
+    await ownership.start();
+  }
+
+  async #followReconnects(ownership: Ownership): Promise<void> {
+    for await (const status of this.#options.nc.status()) {
+      if (status.type === "reconnect") {
+        ownership.reconnected();
+      }
     }
   }
 
-  /** Picks up hashes and pause flags a previous run left in `status`. */
-  async #restore(status: KV): Promise<void> {
-    const queue = new PQueue({ concurrency: 32 });
-    await queue.addAll(
-      [...this.#workers.values()].map((worker) => async () => {
-        const entry = await status.get(worker.device);
-        worker.restore(parseStatus(entry));
-      }),
+  /** Starts managing a device this minion has just claimed. */
+  async #manage(device: string): Promise<void> {
+    const spec = this.#specs.get(device);
+    if (spec === undefined || this.#managed.has(device) || this.#stopped) {
+      return;
+    }
+    const log = this.#options.log.child({ device });
+    const driver = createDriver(spec, { log });
+    const worker = new DeviceWorker({
+      spec,
+      driver,
+      owner: this.name,
+      mode: this.#mode(),
+      commitTimerSeconds:
+        this.#options.commitTimerSeconds ?? MINION_DEFAULTS.commitTimerSeconds,
+      limiter: this.#limiter,
+      log,
+      publishStatus: (s) => this.#statusWriter.set(s.device, s),
+      publishEvent: (e) => this.#eventWriter.push(e),
+      backoff: this.#options.backoff,
+      beforeCommit: () => this.#ownership?.fence(device) ?? Promise.resolve(),
+    });
+    this.#managed.set(device, { worker, driver });
+    worker.restore(
+      parseStatus(await this.#status.get(device).catch(() => null)),
     );
+    void worker.setIntended(this.#intendedValues.get(device) ?? null);
+    // Synchronous, so the pass just asked for already sees the switch.
+    const control = this.#controls.get(device);
+    worker.setPaused(control?.paused ?? false, control?.by);
+  }
+
+  /** Stops managing a device; resolves once nothing runs on it. */
+  async #unmanage(device: string): Promise<void> {
+    const managed = this.#managed.get(device);
+    if (managed === undefined) {
+      return;
+    }
+    this.#managed.delete(device);
+    await managed.worker.stop();
+    await managed.driver.close().catch(() => undefined);
   }
 
   /**
@@ -248,14 +297,9 @@ export class Minion {
     for await (const key of await this.#intended.keys()) {
       present.add(key);
     }
-    const awaited = new Set<string>();
-    for (const worker of this.#workers.values()) {
-      if (present.has(worker.device)) {
-        awaited.add(worker.device);
-      } else {
-        void worker.setIntended(null);
-      }
-    }
+    const awaited = new Set(
+      [...this.#specs.keys()].filter((d) => present.has(d)),
+    );
     const caughtUp = deferred();
     if (awaited.size === 0) {
       caughtUp.resolve();
@@ -270,9 +314,29 @@ export class Minion {
         }
       }
     })();
-    // Start is done once every owned device has its intended value, so a
-    // reconcile asked for right after start never sees "unmanaged" by race.
+    // Ownership starts once every candidate has its intended value, so a
+    // device is never taken for unmanaged by a race at start.
     await Promise.race([caughtUp.promise, delay(INITIAL_WATCH_MS)]);
+  }
+
+  #onIntended(entry: KvEntry): void {
+    if (!this.#specs.has(entry.key)) {
+      return;
+    }
+    const value =
+      entry.operation === "PUT"
+        ? { revision: entry.revision, text: entry.string() }
+        : null;
+    this.#intendedValues.set(entry.key, value);
+    const worker = this.#managed.get(entry.key)?.worker;
+    if (value === null) {
+      this.#log.info({
+        event: "intended-removed",
+        device: entry.key,
+        revision: entry.revision,
+      });
+    }
+    void worker?.setIntended(value);
   }
 
   /**
@@ -285,39 +349,25 @@ export class Minion {
     this.#watches.push(watch);
     void (async () => {
       for await (const entry of watch) {
-        const worker = this.#workers.get(entry.key);
-        if (worker === undefined) {
-          continue;
-        }
         const value = entry.operation === "PUT" ? parseControl(entry) : null;
-        worker.setPaused(value?.paused ?? false, value?.by);
+        if (value === null) {
+          this.#controls.delete(entry.key);
+        } else {
+          this.#controls.set(entry.key, value);
+        }
+        this.#managed
+          .get(entry.key)
+          ?.worker.setPaused(value?.paused ?? false, value?.by);
       }
     })();
   }
 
-  #onIntended(entry: KvEntry): void {
-    const worker = this.#workers.get(entry.key);
-    if (worker === undefined) {
-      return;
-    }
-    if (entry.operation !== "PUT") {
-      this.#log.info({
-        event: "intended-removed",
-        device: entry.key,
-        revision: entry.revision,
-      });
-      void worker.setIntended(null);
-      return;
-    }
-    void worker.setIntended({ revision: entry.revision, text: entry.string() });
-  }
-
-  #startSchedule(specs: DeviceSpec[]): void {
+  #startSchedule(): void {
     const groups = new Map<string, string[]>();
     const fallback = assertCron(
       this.#options.interval ?? MINION_DEFAULTS.interval,
     );
-    for (const spec of specs) {
+    for (const spec of this.#specs.values()) {
       const interval =
         spec.interval === undefined
           ? fallback
@@ -327,9 +377,9 @@ export class Minion {
     for (const [interval, devices] of groups) {
       this.#schedule.add(
         interval,
-        () => devices,
+        () => devices.filter((d) => this.#managed.has(d)),
         (device) => {
-          void this.#workers.get(device)?.request("schedule");
+          void this.#managed.get(device)?.worker.request("schedule");
         },
       );
     }

@@ -23,6 +23,7 @@ interface MinionFlags {
   name?: string;
   commitTimer: string;
   concurrency: string;
+  lease: string;
 }
 
 export function registerMinion(program: Command): void {
@@ -55,6 +56,11 @@ export function registerMinion(program: Command): void {
       "devices worked on at once",
       String(MINION_DEFAULTS.concurrency),
     )
+    .option(
+      "--lease <seconds>",
+      "a minion silent this long loses its devices to its peers",
+      String(MINION_DEFAULTS.leaseMs / 1000),
+    )
     .action(async (flags: MinionFlags, command: Command) => {
       await runMinion(flags, command);
     });
@@ -68,6 +74,7 @@ async function runMinion(flags: MinionFlags, command: Command): Promise<void> {
     mode: flags.mode as Mode,
     commitTimerSeconds: positiveInt("--commit-timer", flags.commitTimer),
     concurrency: positiveInt("--concurrency", flags.concurrency),
+    leaseMs: positiveInt("--lease", flags.lease) * 1000,
     replicas: replicas(command),
     prefix: prefix(command),
     devices: parseList(flags.devices),

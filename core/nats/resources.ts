@@ -253,3 +253,24 @@ export function openBackups(
 ): Promise<KV> {
   return openBucket(nc, BACKUPS_BUCKET, BACKUPS_HISTORY, options);
 }
+
+/** Live minions announce themselves here: key = minion name. */
+export const MINIONS_BUCKET = "minions";
+/** Which minion owns each device: key = device name. */
+export const OWNERS_BUCKET = "owners";
+
+/** Opens the `minions` bucket, creating it when missing. */
+export function openMinions(
+  nc: NatsConnection,
+  options: ResourceOptions = {},
+): Promise<KV> {
+  return openBucket(nc, MINIONS_BUCKET, 1, options);
+}
+
+/** Opens the `owners` bucket, creating it when missing. */
+export function openOwners(
+  nc: NatsConnection,
+  options: ResourceOptions = {},
+): Promise<KV> {
+  return openBucket(nc, OWNERS_BUCKET, 1, options);
+}

@@ -3,7 +3,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { SimHost } from "../../clab/sim/sim-host.ts";
-import { freePort } from "../../core/free-port.ts";
 import { connectNats } from "../../core/nats/connect.ts";
 import { loadInventory } from "../../inventory/load.ts";
 import type { Inventory } from "../../inventory/types.ts";
@@ -53,7 +52,7 @@ export class Lab {
     for (const d of devices) {
       specs.push({
         ...d,
-        port: await freePort(),
+        port: 0,
         username: LAB_USER,
         password: LAB_PASSWORD,
       });
@@ -77,7 +76,7 @@ export class Lab {
   }
 }
 
-function inventoryYaml(sims: SimHost): string {
+export function inventoryYaml(sims: SimHost): string {
   return [
     "defaults:",
     "  platform: eos",

@@ -1,0 +1,192 @@
+import { createHash, randomUUID } from "node:crypto";
+import type { KV } from "@nats-io/kv";
+import PQueue from "p-queue";
+import { NcmError } from "../../core/errors.ts";
+import type { Logger } from "../../core/log.ts";
+import { DeviceLeases } from "./device-leases.ts";
+import { Members } from "./members.ts";
+import { rendezvousOwner } from "./rendezvous.ts";
+
+export interface OwnershipOptions {
+  minions: KV;
+  owners: KV;
+  name: string;
+  /** Devices this minion may own (its inventory, limited by --devices). */
+  candidates: readonly string[];
+  /** A peer silent this long is dead and its devices are taken over. */
+  ttlMs: number;
+  /** Start managing a device we now own. */
+  onAcquire: (device: string) => Promise<void>;
+  /** Stop managing a device; resolves once no work on it is in flight. */
+  onRelease: (device: string) => Promise<void>;
+  log: Logger;
+}
+
+/** Claims run a few at a time: a thousand devices at start take seconds. */
+const CLAIM_CONCURRENCY = 32;
+/** Coalesces bursts of ownership news into one rebalance. */
+const DEBOUNCE_MS = 50;
+
+/**
+ * Decides which devices this minion owns. Devices are spread over the live
+ * minions of the same group by rendezvous hashing; a device changes hands
+ * only through compare-and-set on its record in `owners`, and the owner
+ * confirms that record right before each commit (fencing).
+ */
+export class Ownership {
+  readonly #options: OwnershipOptions;
+  readonly #log: Logger;
+  readonly #members: Members;
+  readonly #leases: DeviceLeases;
+  readonly #serial = new PQueue({ concurrency: 1 });
+  #timer: NodeJS.Timeout | undefined;
+  #debounce: NodeJS.Timeout | undefined;
+  #stopped = false;
+
+  constructor(options: OwnershipOptions) {
+    this.#options = options;
+    this.#log = options.log;
+    const instance = randomUUID();
+    this.#members = new Members({
+      kv: options.minions,
+      self: {
+        name: options.name,
+        instance,
+        group: groupOf(options.candidates),
+        devices: options.candidates.length,
+        ttlMs: options.ttlMs,
+      },
+      log: options.log,
+    });
+    this.#leases = new DeviceLeases({
+      kv: options.owners,
+      name: options.name,
+      instance,
+      log: options.log,
+    });
+  }
+
+  /** Resolves after the first rebalance: owned devices are being managed. */
+  async start(): Promise<void> {
+    await this.#leases.start();
+    await this.#members.start();
+    this.#members.on("change", () => this.#soon());
+    this.#leases.on("change", () => this.#soon());
+    this.#timer = setInterval(() => this.#soon(), this.#options.ttlMs / 3);
+    this.#timer.unref();
+    await this.rebalance();
+  }
+
+  owned(): string[] {
+    return this.#leases.held();
+  }
+
+  /** Peers' clocks start afresh after a NATS outage; see Members. */
+  reconnected(): void {
+    this.#members.resetObservations();
+    void this.#members.heartbeat();
+    this.#soon();
+  }
+
+  /**
+   * The fencing check, right before a commit: our heartbeat is recent and
+   * the device's record still carries our claim's revision.
+   */
+  async fence(device: string): Promise<void> {
+    if (!this.#members.selfFresh()) {
+      throw new NcmError(
+        "fenced",
+        "LEASE_STALE",
+        `${device}: this minion's heartbeat is older than its lease allows; commit refused`,
+        { retryable: true },
+      );
+    }
+    await this.#leases.verify(device);
+  }
+
+  rebalance(): Promise<void> {
+    return this.#serial.add(() => this.#rebalance());
+  }
+
+  /** Hands every device back and leaves, so peers take over at once. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearInterval(this.#timer);
+    clearTimeout(this.#debounce);
+    await this.#serial.onIdle();
+    await Promise.all(
+      this.#leases.held().map(async (device) => {
+        await this.#options.onRelease(device);
+        await this.#leases.release(device);
+      }),
+    );
+    this.#leases.stop();
+    await this.#members.stop();
+  }
+
+  #soon(): void {
+    if (this.#stopped) {
+      return;
+    }
+    clearTimeout(this.#debounce);
+    this.#debounce = setTimeout(() => void this.rebalance(), DEBOUNCE_MS);
+  }
+
+  async #rebalance(): Promise<void> {
+    if (this.#stopped) {
+      return;
+    }
+    const live = this.#members.liveInGroup();
+    const claims = new PQueue({ concurrency: CLAIM_CONCURRENCY });
+    for (const device of this.#options.candidates) {
+      const desired = rendezvousOwner(device, live);
+      if (this.#leases.holds(device)) {
+        await this.#keepOrLet(device, desired);
+      } else if (desired === this.#options.name && this.#claimable(device)) {
+        void claims.add(() => this.#claim(device));
+      }
+    }
+    await claims.onIdle();
+  }
+
+  async #keepOrLet(device: string, desired: string | null): Promise<void> {
+    if (!this.#leases.stillMine(device)) {
+      this.#log.warn({
+        event: "device-lost",
+        device,
+        owner: this.#leases.current(device)?.owner,
+      });
+      this.#leases.forget(device);
+      await this.#options.onRelease(device);
+    } else if (desired !== null && desired !== this.#options.name) {
+      this.#log.info({ event: "device-handover", device, to: desired });
+      await this.#options.onRelease(device);
+      await this.#leases.release(device);
+    }
+  }
+
+  /** Free, released, ours from a previous run, or held by a dead minion. */
+  #claimable(device: string): boolean {
+    const record = this.#leases.current(device);
+    if (record === null || record.owner === null) {
+      return true;
+    }
+    if (record.owner === this.#options.name) {
+      return record.instance !== this.#members.instance;
+    }
+    return !this.#members.isLive(record.owner, record.instance ?? undefined);
+  }
+
+  async #claim(device: string): Promise<void> {
+    if (await this.#leases.claim(device)) {
+      await this.#options.onAcquire(device);
+    }
+  }
+}
+
+function groupOf(devices: readonly string[]): string {
+  return createHash("sha256")
+    .update([...devices].sort().join("\n"))
+    .digest("hex")
+    .slice(0, 16);
+}

@@ -78,7 +78,7 @@ describe("containerlab topologies", () => {
       assert.ok(valid, JSON.stringify(validate.errors, null, 2));
     });
 
-    it(`topology - ${lab.topology}'s links join defined nodes, interface by interface`, async () => {
+    it(`topology - ${lab.topology}'s links join defined nodes, once each`, async () => {
       const { topology } = await readTopology(join(LABS, lab.topology));
       const used = new Set<string>();
       for (const link of topology.links ?? []) {
@@ -145,7 +145,7 @@ describe("containerlab topologies", () => {
     });
   }
 
-  it("topology - the AVD lab's topology is valid once its legacy kind ceos reads arista_ceos", async () => {
+  it("topology - the AVD lab's topology is valid once kind ceos reads arista_ceos", async () => {
     const validate = await validator();
     const avd = await readTopology(AVD_TOPOLOGY);
 

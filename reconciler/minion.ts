@@ -18,6 +18,7 @@ import {
 import { VERSION } from "../core/version.ts";
 import { FunctionHost } from "../functions/host.ts";
 import type { DeviceSpec, Inventory } from "../inventory/types.ts";
+import type { MinionMetrics } from "../metrics/minion-metrics.ts";
 import type { BackoffOptions } from "./backoff.ts";
 import { DeviceWorker } from "./device-worker.ts";
 import { createDriver } from "./drivers/create-driver.ts";
@@ -26,6 +27,7 @@ import { Ownership } from "./ownership/ownership.ts";
 import type { IntendedConfig } from "./reconcile-pass.ts";
 import { LatestValueWriter, OrderedAppender } from "./retrying-writer.ts";
 import { assertCron, DEFAULT_INTERVAL, Schedule } from "./schedule.ts";
+import { logSweep, summariseSweep } from "./sweep-summary.ts";
 import type {
   DeviceStatus,
   Mode,
@@ -54,6 +56,8 @@ export interface MinionOptions {
   leaseMs?: number;
   log: Logger;
   backoff?: BackoffOptions;
+  /** Prometheus metrics this minion feeds (`--metrics-port`). */
+  metrics?: MinionMetrics;
 }
 
 /** Defaults, kept in one place. */
@@ -148,6 +152,7 @@ export class Minion {
     }
     this.#stopped = true;
     this.#schedule.stop();
+    this.#options.metrics?.stop();
     await this.#functions?.stop().catch(() => undefined);
     for (const watch of this.#watches) {
       watch.stop();
@@ -183,6 +188,7 @@ export class Minion {
     this.#status = await openStatus(nc, { replicas });
     await ensureEventsStream(nc, { replicas });
     this.#openWriters();
+    this.#bindMetrics();
     await this.#watchControl(await openControl(nc, { replicas }));
     await this.#watchIntended();
     this.#functions = await FunctionHost.start({
@@ -219,6 +225,14 @@ export class Minion {
     }, this.#log);
   }
 
+  #bindMetrics(): void {
+    this.#options.metrics?.bind({
+      statuses: () => [...this.#managed.values()].map((m) => m.worker.status),
+      queue: this.#limiter,
+    });
+    this.#options.metrics?.watchNats(this.#options.nc);
+  }
+
   async #startOwnership(replicas: number): Promise<void> {
     const { nc } = this.#options;
     const ownership = new Ownership({
@@ -251,7 +265,10 @@ export class Minion {
       return;
     }
     const log = this.#options.log.child({ device });
-    const driver = createDriver(spec, { log });
+    const driver = createDriver(spec, {
+      log,
+      onSshConnection: this.#options.metrics?.sshConnection,
+    });
     const worker = new DeviceWorker({
       spec,
       driver,
@@ -262,7 +279,11 @@ export class Minion {
       limiter: this.#limiter,
       log,
       publishStatus: (s) => this.#statusWriter.set(s.device, s),
-      publishEvent: (e) => this.#eventWriter.push(e),
+      publishEvent: (e) => {
+        this.#eventWriter.push(e);
+        this.#options.metrics?.eventPublished(e);
+      },
+      onPassDone: (o) => this.#options.metrics?.passFinished(o),
       backoff: this.#options.backoff,
       beforeCommit: () => this.#ownership?.fence(device) ?? Promise.resolve(),
     });
@@ -378,9 +399,8 @@ export class Minion {
       this.#schedule.add(
         interval,
         () => devices.filter((d) => this.#managed.has(d)),
-        (device) => {
-          void this.#managed.get(device)?.worker.request("schedule");
-        },
+        (device) => this.#managed.get(device)?.worker.request("schedule"),
+        (outcomes, ms) => logSweep(this.#log, summariseSweep(outcomes, ms)),
       );
     }
   }

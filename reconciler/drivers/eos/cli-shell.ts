@@ -83,9 +83,10 @@ export class CliShell {
     command: string,
     options: { renames?: boolean; label?: string } = {},
   ): Promise<CommandOutput> {
-    const matcher = options.renames
-      ? new PromptMatcher()
-      : new PromptMatcher(this.#hostname);
+    // Anyone may rename the device between two of our commands (drift made
+    // by hand often does), so a single command's prompt is recognised by
+    // shape, as the last thing the device printed.
+    const matcher = new PromptMatcher();
     const label = options.label ?? JSON.stringify(command);
     const done = this.#collect(label, matcher);
     this.#send(`${command}\n`);

@@ -112,6 +112,23 @@ describe("minion", { skip: natsServerMissing() ?? false }, () => {
     assert.ok(s.driftCount >= 1);
   });
 
+  it("minion - a device renamed by hand is renamed back", async () => {
+    const revision = await (await intended()).put(
+      "spine1",
+      await config("spine1"),
+    );
+    await start({ interval: FAST });
+    await inSyncAt("spine1", revision);
+    const device = lab.sims.device("spine1");
+    device.configure("hostname renamed-by-hand");
+    await waitUntil(
+      "hostname restored",
+      () => /^hostname spine1$/m.test(device.runningConfig()),
+      10_000,
+    );
+    await inSyncAt("spine1", revision);
+  });
+
   it("minion - observe mode reports drift and leaves it alone", async () => {
     const revision = await (await intended()).put(
       "spine1",

@@ -4,7 +4,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { SimHost } from "../../clab/sim/sim-host.ts";
-import { freePort } from "../../core/free-port.ts";
 import { runNcm } from "./run-ncm.ts";
 
 const PASSWORD = "cli-device-pw-93";
@@ -36,8 +35,8 @@ describe("ncm device running|diff", { timeout: 120_000 }, () => {
     sims = await SimHost.start({
       stateDir: join(dir, "sim"),
       devices: [
-        { name: "leaf1", port: await freePort(), config: SEED },
-        { name: "down", port: await freePort(), config: "hostname down\n" },
+        { name: "leaf1", port: 0, config: SEED },
+        { name: "down", port: 0, config: "hostname down\n" },
       ].map((d) => ({ ...d, username: "admin", password: PASSWORD })),
     });
     await sims.device("down").stopListening();

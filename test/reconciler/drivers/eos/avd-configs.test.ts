@@ -5,7 +5,6 @@ import { basename, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import PQueue from "p-queue";
 import { SimHost } from "../../../../clab/sim/sim-host.ts";
-import { freePort } from "../../../../core/free-port.ts";
 import type { DeviceSpec } from "../../../../inventory/types.ts";
 import { createDriver } from "../../../../reconciler/drivers/create-driver.ts";
 import type { DeviceDriver } from "../../../../reconciler/drivers/types.ts";
@@ -57,15 +56,13 @@ describe("EosDriver with Arista AVD configs", { timeout: 120_000 }, () => {
     );
     sims = await SimHost.start({
       stateDir: join(dir, "sim"),
-      devices: await Promise.all(
-        fixtures.map(async (f) => ({
-          name: f.name,
-          port: await freePort(),
-          username: USER,
-          password: PASSWORD,
-          config: f.text,
-        })),
-      ),
+      devices: fixtures.map((f) => ({
+        name: f.name,
+        port: 0,
+        username: USER,
+        password: PASSWORD,
+        config: f.text,
+      })),
     });
     // Half the drivers use a pty (the device echoes every character),
     // half do not, so both ways of reading the CLI meet every kind of config.

@@ -5,7 +5,6 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { SimHost } from "../../../../clab/sim/sim-host.ts";
 import { NcmError } from "../../../../core/errors.ts";
-import { freePort } from "../../../../core/free-port.ts";
 import type { DeviceSpec } from "../../../../inventory/types.ts";
 import { createDriver } from "../../../../reconciler/drivers/create-driver.ts";
 import type { EosDriverOptions } from "../../../../reconciler/drivers/eos/eos-driver-options.ts";
@@ -81,15 +80,13 @@ describe("EosDriver against the simulated device", { timeout: 60_000 }, () => {
     await seedHostKeys(join(dir, "sim"), DEVICES);
     sims = await SimHost.start({
       stateDir: join(dir, "sim"),
-      devices: await Promise.all(
-        DEVICES.map(async (name) => ({
-          name,
-          port: await freePort(),
-          username: USER,
-          password: PASSWORD,
-          config: seed(name),
-        })),
-      ),
+      devices: DEVICES.map((name) => ({
+        name,
+        port: 0,
+        username: USER,
+        password: PASSWORD,
+        config: seed(name),
+      })),
     });
   });
   after(async () => {

@@ -8,7 +8,6 @@ import { SimHost } from "../../../../clab/sim/sim-host.ts";
 import type { DeviceSpec } from "../../../../inventory/types.ts";
 import { createDriver } from "../../../../reconciler/drivers/create-driver.ts";
 import type { DeviceDriver } from "../../../../reconciler/drivers/types.ts";
-import { seedHostKeys } from "./seed-host-keys.ts";
 
 const FIXTURES = "/work/shared/fixtures/avd";
 const USER = "admin";
@@ -50,10 +49,6 @@ describe("EosDriver with Arista AVD configs", { timeout: 120_000 }, () => {
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), "ncm-avd-"));
     fixtures = await loadFixtures();
-    await seedHostKeys(
-      join(dir, "sim"),
-      fixtures.map((f) => f.name),
-    );
     sims = await SimHost.start({
       stateDir: join(dir, "sim"),
       devices: fixtures.map((f) => ({

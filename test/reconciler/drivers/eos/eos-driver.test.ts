@@ -10,7 +10,6 @@ import { createDriver } from "../../../../reconciler/drivers/create-driver.ts";
 import type { EosDriverOptions } from "../../../../reconciler/drivers/eos/eos-driver-options.ts";
 import type { DeviceDriver } from "../../../../reconciler/drivers/types.ts";
 import { waitUntil } from "../../../harness/wait.ts";
-import { seedHostKeys } from "./seed-host-keys.ts";
 
 const USER = "admin";
 const PASSWORD = "sim-pw-41";
@@ -77,7 +76,6 @@ describe("EosDriver against the simulated device", { timeout: 60_000 }, () => {
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), "ncm-eos-driver-"));
-    await seedHostKeys(join(dir, "sim"), DEVICES);
     sims = await SimHost.start({
       stateDir: join(dir, "sim"),
       devices: DEVICES.map((name) => ({

@@ -1,4 +1,4 @@
-import type { Command } from "commander";
+import { Option } from "commander";
 import { UsageError } from "../core/errors.ts";
 import type { Logger } from "../core/log.ts";
 import { serveMetrics } from "../metrics/metrics-server.ts";
@@ -18,17 +18,20 @@ export interface MetricsEndpoint {
 
 const DEFAULT_HOST = "0.0.0.0";
 
-/** Adds --metrics-port and --metrics-host to a command. */
-export function addMetricsOptions(command: Command): Command {
-  return command
-    .option(
-      "--metrics-port <port>",
-      "serve Prometheus metrics at http://HOST:PORT/metrics",
-    )
-    .option(
-      "--metrics-host <address>",
-      `address the metrics are served on (default: ${DEFAULT_HOST})`,
-    );
+/** --metrics-port, for a command that runs a minion. */
+export function metricsPortOption(): Option {
+  return new Option(
+    "--metrics-port <port>",
+    "serve Prometheus metrics at http://HOST:PORT/metrics",
+  );
+}
+
+/** --metrics-host, which goes with --metrics-port. */
+export function metricsHostOption(): Option {
+  return new Option(
+    "--metrics-host <address>",
+    `address the metrics are served on (default: ${DEFAULT_HOST})`,
+  );
 }
 
 /**

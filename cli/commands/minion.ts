@@ -3,7 +3,12 @@ import { type Command, Option } from "commander";
 import { UsageError } from "../../core/errors.ts";
 import { connectNats } from "../../core/nats/connect.ts";
 import { loadInventory } from "../../inventory/load.ts";
-import { Minion, MINION_DEFAULTS } from "../../reconciler/minion.ts";
+import type { MinionMetrics } from "../../metrics/minion-metrics.ts";
+import {
+  MINION_DEFAULTS,
+  Minion,
+  type MinionOptions,
+} from "../../reconciler/minion.ts";
 import { assertCron } from "../../reconciler/schedule.ts";
 import type { Mode } from "../../reconciler/types.ts";
 import {
@@ -13,9 +18,16 @@ import {
   prefix,
   replicas,
 } from "../context.ts";
+import { showFirstSweep } from "../format/first-sweep-progress.ts";
+import {
+  type MetricsFlags,
+  metricsHostOption,
+  metricsPortOption,
+  startMetrics,
+} from "../metrics-options.ts";
 import { untilSignal } from "../signals.ts";
 
-interface MinionFlags {
+interface MinionFlags extends MetricsFlags {
   inventory: string;
   devices?: string;
   interval: string;
@@ -61,6 +73,8 @@ export function registerMinion(program: Command): void {
       "a minion silent this long loses its devices to its peers",
       String(MINION_DEFAULTS.leaseMs / 1000),
     )
+    .addOption(metricsPortOption())
+    .addOption(metricsHostOption())
     .action(async (flags: MinionFlags, command: Command) => {
       await runMinion(flags, command);
     });
@@ -80,16 +94,36 @@ async function runMinion(flags: MinionFlags, command: Command): Promise<void> {
     devices: parseList(flags.devices),
   };
   const inventory = await loadInventory(flags.inventory);
-  const nc = await connectNats(natsOptions(command, `ncm-minion-${name}`), log);
+  for (const note of inventory.notes) {
+    log.warn({ event: "inventory-note", note });
+  }
+  const endpoint = await startMetrics(flags, name, log);
   try {
-    const minion = await Minion.start({
-      ...settings,
-      nc,
-      inventory,
-      name,
-      log,
-    });
+    await runConnected(
+      command,
+      { ...settings, inventory, name, log },
+      endpoint.metrics,
+    );
+  } finally {
+    await endpoint.close();
+  }
+}
+
+async function runConnected(
+  command: Command,
+  options: Omit<MinionOptions, "nc" | "metrics">,
+  metrics: MinionMetrics | undefined,
+): Promise<void> {
+  const nc = await connectNats(
+    natsOptions(command, `ncm-minion-${options.name}`),
+    options.log,
+  );
+  try {
+    const started = new Date();
+    const minion = await Minion.start({ ...options, nc, metrics });
+    const stopProgress = showFirstSweep(minion, started);
     await untilSignal();
+    stopProgress();
     await minion.stop();
   } finally {
     await nc.drain().catch(() => nc.close());

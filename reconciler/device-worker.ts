@@ -5,6 +5,7 @@ import type { Logger } from "../core/log.ts";
 import { maskSecrets } from "../core/mask-secrets.ts";
 import type { DeviceSpec, Platform } from "../inventory/types.ts";
 import { Backoff, type BackoffOptions } from "./backoff.ts";
+import { assertNoLockout } from "./lockout-guard.ts";
 import type { DeviceDriver } from "./drivers/types.ts";
 import {
   type IntendedConfig,
@@ -263,7 +264,10 @@ export class DeviceWorker {
         enforce: () => this.#enforcing(),
         commitTimerSeconds: this.#options.commitTimerSeconds,
         onDrift: (diff) => this.#drifted(diff, intended),
-        beforeCommit: this.#options.beforeCommit,
+        beforeCommit: async () => {
+          assertNoLockout(this.#options.spec, intended.text, intended.revision);
+          await this.#options.beforeCommit?.();
+        },
       });
       return this.#succeeded(result, intended, started);
     } catch (err) {

@@ -219,6 +219,29 @@ describe("minion", { skip: natsServerMissing() ?? false }, () => {
     });
   });
 
+  it("minion - a config that would remove ncm's login user is refused", async () => {
+    await start();
+    const device = lab.sims.device("leaf2");
+    const running = device.runningConfig();
+    const text = (await config("leaf2")).replace(
+      /^username admin .*$/m,
+      "username someone-else privilege 15 nopassword",
+    );
+    const revision = await (await intended()).put("leaf2", text);
+    const s = await waitUntil("lockout refused", async () => {
+      const current = await status("leaf2");
+      return current?.intendedRevision === revision &&
+        current.state === "failed"
+        ? current
+        : null;
+    });
+    assert.equal(s.lastErrorCode, "LOCKOUT_GUARD");
+    assert.match(s.lastError ?? "", /username admin/);
+    assert.equal(device.runningConfig(), running);
+    assert.deepEqual(device.pendingSessions(), []);
+    await (await intended()).put("leaf2", await config("leaf2"));
+  });
+
   it("minion - a deleted intended key leaves the device untouched", async () => {
     await start();
     const kv = await intended();

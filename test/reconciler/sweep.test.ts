@@ -3,7 +3,7 @@ import { after, before, describe, it } from "node:test";
 import { Kvm } from "@nats-io/kv";
 import { silentLogger } from "../../core/log.ts";
 import { Minion } from "../../reconciler/minion.ts";
-import { Lab } from "../harness/lab.ts";
+import { LAB_USER, Lab } from "../harness/lab.ts";
 import { natsServerMissing } from "../harness/nats-server.ts";
 
 const DEVICES = 100;
@@ -15,6 +15,7 @@ const names = Array.from(
 const intendedFor = (name: string): string =>
   [
     `hostname ${name}`,
+    `username ${LAB_USER} privilege 15 role network-admin secret sha512 $6$lab$hash`,
     "ip routing",
     "interface Loopback0",
     `   description ${name}_ROUTER_ID`,

@@ -29,6 +29,7 @@ const INTERVAL = "*/2 * * * * *";
 const configFor = (device: string, tag: string): string =>
   [
     `hostname ${device}`,
+    `username ${LAB_USER} privilege 15 role network-admin secret sha512 $6$lab$hash`,
     "interface Loopback0",
     `   description ${tag}`,
     "",

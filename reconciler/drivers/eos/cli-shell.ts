@@ -75,19 +75,13 @@ export class CliShell {
   }
 
   /**
-   * Runs one command. `renames` says the command may change the hostname
-   * (a commit), so the next prompt is recognised by shape alone.
-   * `label` names the command in errors when its text must stay private.
+   * Runs one command. Its prompt is recognised by shape, as the last thing
+   * the device printed: a commit may rename the device, and so may anyone
+   * between two of our commands (drift made by hand often does).
    */
-  async run(
-    command: string,
-    options: { renames?: boolean; label?: string } = {},
-  ): Promise<CommandOutput> {
-    // Anyone may rename the device between two of our commands (drift made
-    // by hand often does), so a single command's prompt is recognised by
-    // shape, as the last thing the device printed.
+  async run(command: string): Promise<CommandOutput> {
     const matcher = new PromptMatcher();
-    const label = options.label ?? JSON.stringify(command);
+    const label = JSON.stringify(command);
     const done = this.#collect(label, matcher);
     this.#send(`${command}\n`);
     const output = await done;

@@ -115,9 +115,7 @@ export class EosDriver implements DeviceDriver {
   confirm(sessionName: string): Promise<void> {
     return this.#exclusive(async (connection) => {
       await this.#toExec(connection);
-      await this.#run(connection, `configure session ${sessionName} commit`, {
-        renames: true,
-      });
+      await this.#run(connection, `configure session ${sessionName} commit`);
     });
   }
 
@@ -216,10 +214,9 @@ export class EosDriver implements DeviceDriver {
   async #run(
     connection: EosConnection,
     command: string,
-    options: { renames?: boolean } = {},
   ): Promise<CommandOutput> {
     this.#log.debug({ event: "command-sent", command });
-    const output = await connection.shell.run(command, options);
+    const output = await connection.shell.run(command);
     const error = errorLines(output.lines)[0];
     if (error !== undefined) {
       throw commandFailed(this.device, command, error);
@@ -313,7 +310,7 @@ export class EosDriver implements DeviceDriver {
   ): Promise<void> {
     this.#open = null;
     try {
-      await this.#run(connection, command, { renames: true });
+      await this.#run(connection, command);
     } catch (err) {
       const error = toNcmError(err);
       if (error.code === "EOS_COMMIT_FAILED") {

@@ -1,9 +1,10 @@
 /**
  * EOS prompts: `leaf1>`, `leaf1#`, `leaf1(config)#`, `leaf1(config-s-NAME)#`,
  * maybe followed by one space, never by a newline. The hostname can change
- * with a commit, so a prompt is recognised by its shape; once the hostname
- * is known, only prompts carrying it count, which keeps a stray output line
- * such as `Ethernet1#` from ending a command early.
+ * at any time, so a prompt is recognised by its shape and its place at the
+ * end of the output; while pipelined config lines are answered (no rename
+ * can happen inside a session), only prompts carrying the known hostname
+ * count, which keeps a stray line such as `Ethernet1#` from counting.
  */
 
 /** One prompt found in the device output. */
@@ -23,10 +24,10 @@ const TAIL = "(?:\\(([^)\\n]*)\\))?([>#]) ?";
 /**
  * Finds prompts at a given offset of the device output.
  *
- * Without a hostname (right after login, and after commands that may rename
- * the device) a prompt must also be the last thing in the output: the
- * device is waiting for us. With a hostname, a prompt may be followed by
- * more output, which is what pipelined commands produce.
+ * Without a hostname (for every single command: the device may have been
+ * renamed since the last prompt) a prompt must also be the last thing in
+ * the output: the device is waiting for us. With a hostname, a prompt may
+ * be followed by more output, which is what pipelined commands produce.
  */
 export class PromptMatcher {
   readonly hostname: string | null;

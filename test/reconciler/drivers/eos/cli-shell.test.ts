@@ -158,7 +158,7 @@ describe("CliShell", () => {
     const shell = shellOn(channel);
     channel.banner("leaf1# ");
     await shell.awaitPrompt();
-    const running = shell.run("commit", { renames: true });
+    const running = shell.run("commit");
     channel.close();
     await assert.rejects(running, (err: unknown) => {
       return (

@@ -39,6 +39,7 @@ const DEVICES = [
   "failcommit",
   "lost",
   "overlap",
+  "byhand",
 ];
 
 function seed(name: string): string {
@@ -491,6 +492,18 @@ describe("EosDriver against the simulated device", { timeout: 60_000 }, () => {
     const back = await driver.loadReplace(seed("rename"));
     await back.commitWithTimer(30).then((p) => p.confirm());
     assert.match(await driver.runningConfig(), /hostname rename\n/);
+  });
+
+  it("eos driver - follows a hostname changed by hand between two calls", async () => {
+    const device = sims.device("byhand");
+    const driver = driverFor("byhand");
+    await driver.runningConfig();
+    device.configure("hostname renamed-by-hand");
+    assert.match(await driver.runningConfig(), /hostname renamed-by-hand/);
+    const session = await driver.loadReplace(seed("byhand"));
+    assert.match(session.diff, /^\+hostname byhand$/m);
+    await session.commit();
+    assert.match(await driver.runningConfig(), /hostname byhand\n/);
   });
 
   /** A person at the CLI: logs in over plain ssh2 and types lines. */

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -440,6 +441,35 @@ describe("EosDriver against the simulated device", { timeout: 60_000 }, () => {
     );
     device.setFaults({});
     assert.match(await driver.runningConfig(), /hostname slow/);
+  });
+
+  it("eos driver - a port that never speaks SSH is unreachable after the connect timeout", async () => {
+    const held: Socket[] = [];
+    const silent = createServer((socket) => held.push(socket));
+    await new Promise<void>((resolve) =>
+      silent.listen(0, "127.0.0.1", resolve),
+    );
+    try {
+      const address = silent.address();
+      assert.ok(address !== null && typeof address === "object");
+      const driver = driverFor(
+        "read",
+        { port: address.port },
+        {
+          connectTimeoutMs: 200,
+        },
+      );
+      await assert.rejects(driver.runningConfig(), (err: unknown) => {
+        assert.ok(isError("unreachable", "EOS_CONNECT_TIMEOUT")(err));
+        assert.equal((err as NcmError).retryable, true);
+        return true;
+      });
+    } finally {
+      for (const socket of held) {
+        socket.destroy();
+      }
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it("eos driver - an unknown host key is refused and not retried", async () => {

@@ -21,7 +21,7 @@ import type { DeviceSpec, Inventory } from "../inventory/types.ts";
 import type { MinionMetrics } from "../metrics/minion-metrics.ts";
 import type { BackoffOptions } from "./backoff.ts";
 import { DeviceWorker } from "./device-worker.ts";
-import { createDriver } from "./drivers/create-driver.ts";
+import { createDriver, type DriverOptions } from "./drivers/create-driver.ts";
 import type { DeviceDriver } from "./drivers/types.ts";
 import { Ownership } from "./ownership/ownership.ts";
 import type { IntendedConfig } from "./reconcile-pass.ts";
@@ -56,6 +56,8 @@ export interface MinionOptions {
   leaseMs?: number;
   log: Logger;
   backoff?: BackoffOptions;
+  /** Timeouts of every device's driver. */
+  driver?: Pick<DriverOptions, "connectTimeoutMs" | "commandTimeoutMs">;
   /** Prometheus metrics this minion feeds (`--metrics-port`). */
   metrics?: MinionMetrics;
 }
@@ -266,6 +268,7 @@ export class Minion {
     }
     const log = this.#options.log.child({ device });
     const driver = createDriver(spec, {
+      ...this.#options.driver,
       log,
       onSshConnection: this.#options.metrics?.sshConnection,
     });

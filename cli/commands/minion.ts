@@ -36,6 +36,8 @@ interface MinionFlags extends MetricsFlags {
   commitTimer: string;
   concurrency: string;
   lease: string;
+  connectTimeout: string;
+  commandTimeout: string;
 }
 
 export function registerMinion(program: Command): void {
@@ -75,6 +77,16 @@ export function registerMinion(program: Command): void {
     )
     .addOption(metricsPortOption())
     .addOption(metricsHostOption())
+    .option(
+      "--connect-timeout <seconds>",
+      "SSH connect and login timeout",
+      "10",
+    )
+    .option(
+      "--command-timeout <seconds>",
+      "longest wait for one device command",
+      "30",
+    )
     .action(async (flags: MinionFlags, command: Command) => {
       await runMinion(flags, command);
     });
@@ -89,6 +101,12 @@ async function runMinion(flags: MinionFlags, command: Command): Promise<void> {
     commitTimerSeconds: positiveInt("--commit-timer", flags.commitTimer),
     concurrency: positiveInt("--concurrency", flags.concurrency),
     leaseMs: positiveInt("--lease", flags.lease) * 1000,
+    driver: {
+      connectTimeoutMs:
+        positiveInt("--connect-timeout", flags.connectTimeout) * 1000,
+      commandTimeoutMs:
+        positiveInt("--command-timeout", flags.commandTimeout) * 1000,
+    },
     replicas: replicas(command),
     prefix: prefix(command),
     devices: parseList(flags.devices),

@@ -9,6 +9,7 @@ import {
   type HostKeyVerifier,
   knownHostsVerifier,
 } from "./eos/known-hosts.ts";
+import { FrrDriver } from "./frr/frr-driver.ts";
 import type { DeviceDriver } from "./types.ts";
 
 /** Options for any platform's driver; today those of the EOS driver. */
@@ -28,11 +29,21 @@ export function createDriver(
         ...options,
         verifyHostKey: options.verifyHostKey ?? policyVerifier(spec),
       });
+    case "frr":
+      // The options FRR shares with EOS; the rest only make sense on EOS.
+      return new FrrDriver(spec, {
+        log: options.log,
+        verifyHostKey: options.verifyHostKey ?? policyVerifier(spec),
+        connectTimeoutMs: options.connectTimeoutMs,
+        commandTimeoutMs: options.commandTimeoutMs,
+        keepaliveIntervalMs: options.keepaliveIntervalMs,
+        keepaliveCountMax: options.keepaliveCountMax,
+      });
     default:
       throw new NcmError(
         "input",
         "PLATFORM_UNSUPPORTED",
-        `${spec.name}: platform ${JSON.stringify(spec.platform)} has no driver yet; supported: eos`,
+        `${spec.name}: platform ${JSON.stringify(spec.platform)} has no driver yet; supported: eos, frr`,
       );
   }
 }

@@ -1,12 +1,13 @@
 import { UsageError } from "../../core/errors.ts";
 import type { Platform } from "../../inventory/types.ts";
 import { inSync, noPendingCommit, reachable } from "./common.ts";
+import { frrBgpPeers } from "./frr-bgp-peers.ts";
 import type { HealthCheck } from "./types.ts";
 
 /** The checks each platform runs by default; add a platform's own here. */
 const BY_PLATFORM: Record<Platform, HealthCheck[]> = {
   eos: [reachable, inSync, noPendingCommit],
-  frr: [reachable, inSync],
+  frr: [reachable, inSync, frrBgpPeers],
 };
 
 /**

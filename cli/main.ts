@@ -7,6 +7,7 @@ import { registerDevice } from "./commands/device.ts";
 import { registerDiff } from "./commands/diff.ts";
 import { registerHistory } from "./commands/history.ts";
 import { registerInventory } from "./commands/inventory.ts";
+import { registerLab } from "./commands/lab.ts";
 import { registerMinion } from "./commands/minion.ts";
 import { registerPause } from "./commands/pause.ts";
 import { registerReconcile } from "./commands/reconcile.ts";
@@ -80,6 +81,7 @@ const COMMANDS: Register[] = [
   registerReconcile,
   registerPause,
   registerSim,
+  registerLab,
 ];
 
 /** Runs the CLI; exported so tests can drive it in-process. */

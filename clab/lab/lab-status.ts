@@ -1,0 +1,111 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { inventoryFile } from "./lab-inventory.ts";
+import { listNamespaces } from "./lab-links.ts";
+import type { LabPlan, NodePlan } from "./lab-plan.ts";
+import { routerPids } from "./lab-router.ts";
+import { readState } from "./lab-state.ts";
+import type { LabTools } from "./lab-tools.ts";
+import { routerDirs } from "./router-files.ts";
+
+export interface NodeStatus {
+  node: string;
+  mgmtAddress: string;
+  netns: string;
+  /** The namespace exists. */
+  namespace: boolean;
+  /** Processes in the namespace. */
+  processes: number;
+  /** Each FRR daemon the node should run (and watchfrr): alive or not. */
+  daemons: Record<string, boolean>;
+  sshd: boolean;
+}
+
+export interface LabStatus {
+  lab: string;
+  /** The lab's state file exists: `up` ran and `down` did not. */
+  up: boolean;
+  inventory: string | null;
+  nodes: NodeStatus[];
+}
+
+/** What runs of the lab now, read from the system, not from memory. */
+export async function labStatus(
+  plan: LabPlan,
+  tools: LabTools,
+): Promise<LabStatus> {
+  const state = await readState(plan);
+  const namespaces = await listNamespaces(tools);
+  const nodes: NodeStatus[] = [];
+  for (const node of plan.nodes) {
+    const present = namespaces.has(node.netns);
+    nodes.push({
+      node: node.name,
+      mgmtAddress: node.mgmtAddress,
+      netns: node.netns,
+      namespace: present,
+      processes: present ? (await routerPids(node, tools)).length : 0,
+      daemons: await daemonsAlive(node),
+      sshd: await pidFileAlive(routerDirs(node).sshdPid),
+    });
+  }
+  return {
+    lab: plan.name,
+    up: state !== null,
+    inventory: state === null ? null : inventoryFile(plan),
+    nodes,
+  };
+}
+
+async function daemonsAlive(node: NodePlan): Promise<Record<string, boolean>> {
+  const run = routerDirs(node).run;
+  const names = ["watchfrr", "zebra", "staticd", ...node.daemons];
+  const alive: Record<string, boolean> = {};
+  for (const name of names) {
+    alive[name] = await pidFileAlive(join(run, `${name}.pid`));
+  }
+  return alive;
+}
+
+async function pidFileAlive(file: string): Promise<boolean> {
+  const text = await readFile(file, "utf8").catch(() => "");
+  const pid = Number(text.trim());
+  if (!Number.isInteger(pid) || pid <= 0) {
+    return false;
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** One line a node, for people. */
+export function statusTable(status: LabStatus): string {
+  const rows = [["NODE", "MGMT", "NAMESPACE", "PROCS", "FRR", "SSHD"]];
+  for (const n of status.nodes) {
+    const down = Object.entries(n.daemons)
+      .filter(([, alive]) => !alive)
+      .map(([name]) => name);
+    rows.push([
+      n.node,
+      n.mgmtAddress,
+      n.namespace ? n.netns : "-",
+      String(n.processes),
+      down.length === 0 ? "up" : `down: ${down.join(",")}`,
+      n.sshd ? "up" : "down",
+    ]);
+  }
+  const widths = rows[0]!.map((_, i) =>
+    Math.max(...rows.map((r) => r[i]!.length)),
+  );
+  return rows
+    .map((r) =>
+      r
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
+}

@@ -64,7 +64,24 @@ export class LineReader {
     return this.#complete(input.slice(start, found.index), input, found.index);
   }
 
+  /**
+   * The echo of one take is sent in one piece: a terminal shows the same
+   * characters, and one SSH packet per character would cost a client
+   * pasting a whole config a packet (and a decryption) per byte.
+   */
   #takeTyped(input: string, start: number, echo: (t: string) => void): Taken {
+    let echoed = "";
+    const collect = (text: string): void => {
+      echoed += text;
+    };
+    const taken = this.#scanTyped(input, start, collect);
+    if (echoed !== "") {
+      echo(echoed);
+    }
+    return taken;
+  }
+
+  #scanTyped(input: string, start: number, echo: (t: string) => void): Taken {
     for (let i = start; i < input.length; i++) {
       const char = input[i]!;
       if (char === "\r" || char === "\n") {

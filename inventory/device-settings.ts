@@ -51,6 +51,7 @@ const SIM_FIELDS: Table<SimFaults> = {
     aliases: ["failCommit"],
     parse: parse.flag,
   },
+  stall: { name: "stall", parse: parse.stall },
 };
 
 const DEVICE_FIELDS: Table<Omit<DeviceSettings, "sim">> = {

@@ -100,3 +100,25 @@ function wholeNumber(value: unknown): number | undefined {
   }
   return undefined;
 }
+
+/** `{ pattern: REGEX, ms: N }`: the simulator's stall fault. */
+export const stall: FieldParser<{ pattern: string; ms: number }> = (
+  value,
+  fail,
+) => {
+  const expected = "{ pattern: <regular expression>, ms: <whole number> }";
+  if (typeof value !== "object" || value === null) {
+    return fail(expected);
+  }
+  const { pattern, ms } = value as Record<string, unknown>;
+  const delay = wholeNumber(ms);
+  if (typeof pattern !== "string" || delay === undefined || delay < 0) {
+    return fail(expected);
+  }
+  try {
+    new RegExp(pattern);
+  } catch {
+    return fail(`${expected} with a valid regular expression`);
+  }
+  return { pattern, ms: delay };
+};

@@ -31,6 +31,12 @@ export interface SimFaults {
   dropOn?: string;
   /** Make `commit` fail with an EOS-style error. */
   failCommit?: boolean;
+  /**
+   * Delay only the lines matching `pattern` (a regular expression) by `ms`
+   * before they run: holds a client at one precise step, for example
+   * between a timed commit and its confirmation.
+   */
+  stall?: { pattern: string; ms: number };
 }
 
 export interface DeviceSpec {

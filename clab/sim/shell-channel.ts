@@ -14,8 +14,8 @@ import { LineReader } from "./line-reader.ts";
 export interface ChannelOptions {
   /** A pseudo-terminal was requested: echo input, "\r\n" endings. */
   pty: boolean;
-  /** The current latency fault, read before every reply. */
-  latencyMs: () => number;
+  /** The latency faults for this line, read before every reply. */
+  latencyMs: (line: string) => number;
   /** Cuts the whole connection (the `dropOn` fault). */
   drop: () => void;
 }
@@ -71,7 +71,7 @@ class ShellChannel {
       if (line === undefined) {
         break;
       }
-      const latency = this.#options.latencyMs();
+      const latency = this.#options.latencyMs(line);
       if (latency > 0) {
         await sleep(latency);
       }
@@ -132,7 +132,7 @@ export async function serveExec(
   let output = "";
   let failed = false;
   for (const line of command.split(/\r\n|\r|\n/)) {
-    const latency = options.latencyMs();
+    const latency = options.latencyMs(line);
     if (latency > 0) {
       await sleep(latency);
     }

@@ -14,6 +14,7 @@ import ssh2, {
   type Server as SshServer,
 } from "ssh2";
 import type { Logger } from "../../core/log.ts";
+import type { SimFaults } from "../../inventory/types.ts";
 import { CliShell } from "./cli-shell.ts";
 import type { DeviceState } from "./device-state.ts";
 import type { HostKey } from "./host-keys.ts";
@@ -174,7 +175,7 @@ export class DeviceSshServer {
     const device = this.#options.device;
     const options: ChannelOptions = {
       pty: false,
-      latencyMs: () => device.faults.latencyMs ?? 0,
+      latencyMs: (line) => latencyFor(device.faults, line),
       drop,
     };
     session.on("pty", (accept) => {
@@ -199,4 +200,14 @@ export class DeviceSshServer {
 function quiet(stream: ServerChannel): ServerChannel {
   stream.on("error", () => {});
   return stream;
+}
+
+/** The `latencyMs` fault on every line, plus `stall` on the lines it names. */
+function latencyFor(faults: SimFaults, line: string): number {
+  const base = faults.latencyMs ?? 0;
+  const stall = faults.stall;
+  if (stall === undefined || !new RegExp(stall.pattern).test(line.trim())) {
+    return base;
+  }
+  return base + stall.ms;
 }

@@ -6,6 +6,7 @@ import { registerDemo } from "./commands/demo.ts";
 import { registerDevice } from "./commands/device.ts";
 import { registerDiff } from "./commands/diff.ts";
 import { registerHistory } from "./commands/history.ts";
+import { registerHostKey } from "./commands/hostkey.ts";
 import { registerInventory } from "./commands/inventory.ts";
 import { registerLab } from "./commands/lab.ts";
 import { registerMinion } from "./commands/minion.ts";
@@ -82,6 +83,7 @@ const COMMANDS: Register[] = [
   registerPause,
   registerSim,
   registerLab,
+  registerHostKey,
 ];
 
 /** Runs the CLI; exported so tests can drive it in-process. */

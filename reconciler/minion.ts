@@ -10,6 +10,7 @@ import {
   eventSubject,
   openBackups,
   openControl,
+  openHostKeys,
   openIntended,
   openMinions,
   openOwners,
@@ -104,6 +105,8 @@ export class Minion {
   #eventWriter!: OrderedAppender<NcmEvent>;
   #status!: KV;
   #intended!: KV;
+  /** Pinned SSH host keys, shared with every other minion. */
+  #hostKeys!: KV;
   #watches: { stop(): void }[] = [];
   #functions: FunctionHost | null = null;
   #ownership: Ownership | null = null;
@@ -189,6 +192,7 @@ export class Minion {
     this.#intended = await openIntended(nc, { replicas });
     this.#status = await openStatus(nc, { replicas });
     await ensureEventsStream(nc, { replicas });
+    this.#hostKeys = await openHostKeys(nc, { replicas });
     this.#openWriters();
     this.#bindMetrics();
     await this.#watchControl(await openControl(nc, { replicas }));
@@ -271,6 +275,7 @@ export class Minion {
       ...this.#options.driver,
       log,
       onSshConnection: this.#options.metrics?.sshConnection,
+      hostKeys: { bucket: this.#hostKeys, by: this.name },
     });
     const worker = new DeviceWorker({
       spec,

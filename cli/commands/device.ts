@@ -1,14 +1,25 @@
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { UsageError } from "../../core/errors.ts";
+import { maskSecrets } from "../../core/mask-secrets.ts";
+import { openHostKeys } from "../../core/nats/resources.ts";
 import { loadInventory } from "../../inventory/load.ts";
 import type { DeviceSpec } from "../../inventory/types.ts";
-import { createDriver } from "../../reconciler/drivers/create-driver.ts";
+import {
+  createDriver,
+  type DriverOptions,
+} from "../../reconciler/drivers/create-driver.ts";
 import type { DeviceDriver } from "../../reconciler/drivers/types.ts";
-import { logger } from "../context.ts";
+import { logger, replicas, serverGiven } from "../context.ts";
+import { withNats } from "../nats-session.ts";
+import { operator } from "../operator.ts";
 
 interface InventoryOption {
   inventory: string;
+}
+
+interface DiffOptions extends InventoryOption {
+  showSecrets?: boolean;
 }
 
 /** Known devices named in an "unknown device" message, at most. */
@@ -38,21 +49,31 @@ export function registerDevice(program: Command): void {
     .argument("<device>", "device name from the inventory")
     .argument("<file>", "the config to compare with")
     .requiredOption("--inventory <file>", "inventory file")
+    .option(
+      "--show-secrets",
+      "print passwords, keys and hashes in the diff instead of <masked>",
+    )
     .action(
       async (
         name: string,
         file: string,
-        options: InventoryOption,
+        options: DiffOptions,
         command: Command,
       ) => {
         const config = await readConfig(file);
+        const show = options.showSecrets === true;
         await withDriver(command, name, options, (driver) =>
-          printDiff(driver, config),
+          printDiff(driver, config, show),
         );
       },
     );
 }
 
+/**
+ * Runs `use` on a driver for the device. A device with `host_key: pin` is
+ * checked against the minions' `hostkeys` bucket when a NATS server is
+ * named; without one its driver refuses to connect and says why.
+ */
 async function withDriver(
   command: Command,
   name: string,
@@ -60,7 +81,23 @@ async function withDriver(
   use: (driver: DeviceDriver) => Promise<void>,
 ): Promise<void> {
   const spec = await findDevice(options.inventory, name);
-  const driver = createDriver(spec, { log: logger(command) });
+  const log = logger(command);
+  if (spec.hostKeyPolicy !== "pin" || !serverGiven(command)) {
+    await drive(spec, { log }, use);
+    return;
+  }
+  await withNats(command, async (nc) => {
+    const bucket = await openHostKeys(nc, { replicas: replicas(command) });
+    await drive(spec, { log, hostKeys: { bucket, by: operator() } }, use);
+  });
+}
+
+async function drive(
+  spec: DeviceSpec,
+  options: DriverOptions,
+  use: (driver: DeviceDriver) => Promise<void>,
+): Promise<void> {
+  const driver = createDriver(spec, options);
   try {
     await use(driver);
   } finally {
@@ -68,12 +105,21 @@ async function withDriver(
   }
 }
 
-/** Loads, prints the diff, and always aborts: this command never commits. */
-async function printDiff(driver: DeviceDriver, config: string): Promise<void> {
+/**
+ * Loads, prints the diff, and always aborts: this command never commits.
+ * Secrets in the diff are masked unless the user asked to see them.
+ */
+async function printDiff(
+  driver: DeviceDriver,
+  config: string,
+  showSecrets: boolean,
+): Promise<void> {
   const session = await driver.loadReplace(config);
   try {
     if (session.changed) {
-      process.stdout.write(session.diff);
+      process.stdout.write(
+        showSecrets ? session.diff : maskSecrets(session.diff),
+      );
     } else {
       process.stderr.write(`ncm: ${driver.device}: no changes\n`);
     }

@@ -11,7 +11,11 @@ import {
   type StreamInfo,
 } from "@nats-io/jetstream";
 import { type KV, Kvm } from "@nats-io/kv";
-import { type NatsConnection, nanos } from "@nats-io/nats-core";
+import {
+  type NatsConnection,
+  nanos,
+  PermissionViolationError,
+} from "@nats-io/nats-core";
 import { deviceNameProblem } from "../device-name.ts";
 import { NcmError } from "../errors.ts";
 import type { Logger } from "../log.ts";
@@ -216,6 +220,17 @@ function natsError(what: string, err: unknown): NcmError {
     return err;
   }
   const reason = err instanceof Error ? err.message : String(err);
+  if (err instanceof PermissionViolationError) {
+    // Under restricted permissions only an administrator creates
+    // resources (docs/SECURITY.md); waiting will not change that.
+    return new NcmError(
+      "nats",
+      "NATS_PERMISSION",
+      `cannot ${what}: this NATS user is not allowed to (${reason}); ` +
+        "if the resource is missing, create it first with ncm init as a user that may",
+      { cause: err, retryable: false },
+    );
+  }
   return new NcmError("nats", "NATS_RESOURCE", `cannot ${what}: ${reason}`, {
     cause: err,
   });
@@ -273,4 +288,21 @@ export function openOwners(
   options: ResourceOptions = {},
 ): Promise<KV> {
   return openBucket(nc, OWNERS_BUCKET, 1, options);
+}
+
+/** SSH host keys pinned on first use: key = device name, value = JSON. */
+export const HOSTKEYS_BUCKET = "hostkeys";
+/** A few revisions, so a replaced pin can still be read in its history. */
+export const HOSTKEYS_HISTORY = 8;
+
+/**
+ * Opens the `hostkeys` bucket, creating it when missing. Every minion
+ * shares it, so a device taken over by another minion is checked against
+ * the same pin.
+ */
+export function openHostKeys(
+  nc: NatsConnection,
+  options: ResourceOptions = {},
+): Promise<KV> {
+  return openBucket(nc, HOSTKEYS_BUCKET, HOSTKEYS_HISTORY, options);
 }

@@ -1,19 +1,20 @@
-import { homedir } from "node:os";
-import { join } from "node:path";
 import { NcmError } from "../../core/errors.ts";
 import type { DeviceSpec } from "../../inventory/types.ts";
 import { EosDriver } from "./eos/eos-driver.ts";
 import type { EosDriverOptions } from "./eos/eos-driver-options.ts";
-import {
-  acceptAnyHostKey,
-  type HostKeyVerifier,
-  knownHostsVerifier,
-} from "./eos/known-hosts.ts";
 import { FrrDriver } from "./frr/frr-driver.ts";
+import { hostKeyVerifier } from "./host-keys/host-key-policy.ts";
+import type { HostKeyPins } from "./host-keys/pinned-host-key-verifier.ts";
 import type { DeviceDriver } from "./types.ts";
 
-/** Options for any platform's driver; today those of the EOS driver. */
-export type DriverOptions = EosDriverOptions;
+/** Options for any platform's driver: the EOS driver's, and the pins. */
+export type DriverOptions = EosDriverOptions & {
+  /**
+   * The shared `hostkeys` bucket, for devices with `host_key: pin`.
+   * Without it such devices are refused (HOST_KEY_PIN_UNAVAILABLE).
+   */
+  hostKeys?: HostKeyPins;
+};
 
 /**
  * The driver for a device's platform. Without an explicit `verifyHostKey`,
@@ -27,13 +28,17 @@ export function createDriver(
     case "eos":
       return new EosDriver(spec, {
         ...options,
-        verifyHostKey: options.verifyHostKey ?? policyVerifier(spec),
+        verifyHostKey:
+          options.verifyHostKey ??
+          hostKeyVerifier(spec, options.hostKeys, options.log),
       });
     case "frr":
       // The options FRR shares with EOS; the rest only make sense on EOS.
       return new FrrDriver(spec, {
         log: options.log,
-        verifyHostKey: options.verifyHostKey ?? policyVerifier(spec),
+        verifyHostKey:
+          options.verifyHostKey ??
+          hostKeyVerifier(spec, options.hostKeys, options.log),
         connectTimeoutMs: options.connectTimeoutMs,
         commandTimeoutMs: options.commandTimeoutMs,
         keepaliveIntervalMs: options.keepaliveIntervalMs,
@@ -45,24 +50,5 @@ export function createDriver(
         "PLATFORM_UNSUPPORTED",
         `${spec.name}: platform ${JSON.stringify(spec.platform)} has no driver yet; supported: eos, frr`,
       );
-  }
-}
-
-/** The host key check a device's `hostKeyPolicy` asks for. */
-function policyVerifier(spec: DeviceSpec): HostKeyVerifier | undefined {
-  switch (spec.hostKeyPolicy) {
-    case "known-hosts":
-      return knownHostsVerifier(
-        spec.knownHosts ?? join(homedir(), ".ssh", "known_hosts"),
-        spec.host,
-        spec.port,
-      );
-    case "insecure":
-      return acceptAnyHostKey;
-    case "pin":
-      // FIXME: trust-on-first-use pinning needs a key store shared by all
-      // minions; until it exists the key is accepted unchecked and the
-      // driver logs `host-key-unchecked` on every connection.
-      return undefined;
   }
 }

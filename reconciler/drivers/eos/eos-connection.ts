@@ -106,6 +106,8 @@ async function connectClient(
   };
   const client = new Client();
   let hostKeyRejected = false;
+  /** The verifier's own reason for refusing, when it gave one. */
+  let hostKeyRefusal: NcmError | undefined;
   const verify = options.verifyHostKey;
   const config: ConnectConfig = {
     host: spec.host,
@@ -131,7 +133,12 @@ async function connectClient(
       }
       Promise.resolve()
         .then(() => verify(key))
-        .catch(() => false)
+        .catch((err: unknown) => {
+          if (err instanceof NcmError) {
+            hostKeyRefusal = err;
+          }
+          return false;
+        })
         .then((ok) => {
           hostKeyRejected = !ok;
           accept(ok);
@@ -151,7 +158,7 @@ async function connectClient(
       if (!settled) {
         settled = true;
         client.destroy();
-        reject(connectError(err, endpoint, hostKeyRejected));
+        reject(hostKeyRefusal ?? connectError(err, endpoint, hostKeyRejected));
       }
     });
     client.once("ready", () => {

@@ -4,7 +4,8 @@ import { NcmError } from "../../../core/errors.ts";
 
 /**
  * Decides whether a host key (the raw SSH public key blob) is the right one
- * for the device. Resolving false refuses the connection.
+ * for the device. Resolving false refuses the connection; throwing an
+ * NcmError refuses it with that error, so the verifier can say why.
  */
 export type HostKeyVerifier = (key: Buffer) => boolean | Promise<boolean>;
 
@@ -32,17 +33,29 @@ export function knownHostsVerifier(
   host: string,
   port: number,
 ): HostKeyVerifier {
-  const name = port === 22 ? host : `[${host}]:${port}`;
   return async (key) => {
-    const text = await readKnownHosts(file);
-    const entries = parseKnownHosts(text).filter((e) =>
-      e.patterns.some((p) => hostMatches(p, name)),
-    );
+    const entries = await knownHostEntries(file, host, port);
     if (entries.some((e) => e.revoked && e.key.equals(key))) {
       return false;
     }
     return entries.some((e) => !e.revoked && e.key.equals(key));
   };
+}
+
+/**
+ * The entries of a known_hosts file that name `host` at `port`, revoked
+ * ones included, so a caller can tell an unknown host from a changed key.
+ */
+export async function knownHostEntries(
+  file: string,
+  host: string,
+  port: number,
+): Promise<KnownHostEntry[]> {
+  const name = port === 22 ? host : `[${host}]:${port}`;
+  const text = await readKnownHosts(file);
+  return parseKnownHosts(text).filter((e) =>
+    e.patterns.some((p) => hostMatches(p, name)),
+  );
 }
 
 async function readKnownHosts(file: string): Promise<string> {

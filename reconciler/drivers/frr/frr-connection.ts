@@ -147,6 +147,8 @@ async function connectClient(
   };
   const client = new Client();
   let hostKeyRejected = false;
+  /** The verifier's own reason for refusing, when it gave one. */
+  let hostKeyRefusal: NcmError | undefined;
   const config: ConnectConfig = {
     host: spec.host,
     port: spec.port,
@@ -165,8 +167,11 @@ async function connectClient(
     keepaliveCountMax: options.keepaliveCountMax,
     hostVerifier: (key: Buffer, accept: (valid: boolean) => void) => {
       checkHostKey(key, options, log).then((ok) => {
-        hostKeyRejected = !ok;
-        accept(ok);
+        hostKeyRejected = ok !== true;
+        if (ok instanceof NcmError) {
+          hostKeyRefusal = ok;
+        }
+        accept(ok === true);
       });
     },
   };
@@ -174,7 +179,10 @@ async function connectClient(
     const fail = (err: unknown) => {
       client.removeListener("ready", ready);
       client.end();
-      reject(recodedForFrr(connectError(err, endpoint, hostKeyRejected)));
+      reject(
+        hostKeyRefusal ??
+          recodedForFrr(connectError(err, endpoint, hostKeyRejected)),
+      );
     };
     const ready = () => {
       client.removeListener("error", fail);
@@ -191,12 +199,15 @@ async function connectClient(
   });
 }
 
-/** Without a verifier any key is accepted, and that is said every time. */
+/**
+ * Without a verifier any key is accepted, and that is said every time. A
+ * verifier's NcmError is returned so the refusal keeps its reason.
+ */
 async function checkHostKey(
   key: Buffer,
   options: ResolvedFrrOptions,
   log: Logger,
-): Promise<boolean> {
+): Promise<boolean | NcmError> {
   const verify = options.verifyHostKey;
   if (verify === undefined) {
     log.warn({ event: "host-key-unchecked" });
@@ -204,8 +215,8 @@ async function checkHostKey(
   }
   try {
     return await verify(key);
-  } catch {
-    return false;
+  } catch (err) {
+    return err instanceof NcmError ? err : false;
   }
 }
 

@@ -19,7 +19,7 @@ import { parse as parseYaml } from "yaml";
 import { deviceNameProblem } from "../../core/device-name.ts";
 import { NcmError } from "../../core/errors.ts";
 import {
-  contains,
+  formatAddress,
   formatSubnet,
   isHost,
   LAB_RANGE,
@@ -365,9 +365,10 @@ function checkAddresses(
     if (node.mgmtAddress === undefined) {
       continue;
     }
-    if (seen.has(node.mgmtAddress) && contains(subnet, node.mgmtAddress)) {
+    if (seen.has(node.mgmtAddress)) {
       problems.push(
-        `node ${node.name}: mgmt-ipv4 is taken (the first address of the subnet is the host's)`,
+        `node ${node.name}: mgmt-ipv4 ${formatAddress(node.mgmtAddress)} is ` +
+          "taken by another node or the host (the subnet's first address)",
       );
     }
     seen.add(node.mgmtAddress);

@@ -237,10 +237,16 @@ export class FrrDriver implements DeviceDriver, SessionControl {
           `the first: ${first.kind} ${JSON.stringify(first.line)}`,
       };
     }
-    const verdict = await this.#awaitPeers(guarded);
-    return verdict.ok
-      ? null
-      : { reason: "bgp-check-failed", why: `BGP ${verdict.detail}` };
+    try {
+      const verdict = await this.#awaitPeers(guarded);
+      return verdict.ok
+        ? null
+        : { reason: "bgp-check-failed", why: `BGP ${verdict.detail}` };
+    } catch (err) {
+      // bgpd gone or unreadable after the change: as bad as a peer down.
+      const error = toNcmError(err);
+      return { reason: "bgp-check-failed", why: error.message, cause: error };
+    }
   }
 
   /**
@@ -265,7 +271,6 @@ export class FrrDriver implements DeviceDriver, SessionControl {
     this.#log.warn({
       event: "apply-reverting",
       reason: failure.reason,
-      why: failure.why,
     });
     let result: ExecResult;
     try {

@@ -102,6 +102,19 @@ describe("lab topology", () => {
         /node a: invalid mgmt-ipv4 "198.18.1.5"; expected a host address in 198.18.0.0\/24/,
     },
     {
+      name: "a management address given twice",
+      text:
+        "name: x\ntopology: { nodes: { a: { mgmt-ipv4: 198.18.0.5 }, " +
+        "b: { mgmt-ipv4: 198.18.0.5 } } }",
+      message:
+        /node b: mgmt-ipv4 198.18.0.5 is taken by another node or the host/,
+    },
+    {
+      name: "the host's own management address",
+      text: "name: x\ntopology: { nodes: { a: { mgmt-ipv4: 198.18.0.1 } } }",
+      message: /node a: mgmt-ipv4 198.18.0.1 is taken/,
+    },
+    {
       name: "an unknown daemon",
       text: "name: x\ntopology: { nodes: { a: { daemons: [sshd] } } }",
       message: /node a: invalid daemons \["sshd"\]/,

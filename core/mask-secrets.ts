@@ -23,3 +23,29 @@ export function maskSecrets(text: string): string {
   }
   return masked;
 }
+
+/** The tokens maskSecrets would replace in `text`. */
+export function secretTokens(text: string): string[] {
+  const tokens = new Set<string>();
+  for (const pattern of PATTERNS) {
+    for (const match of text.matchAll(pattern)) {
+      if (match[2] !== undefined && match[2] !== MASK) {
+        tokens.add(match[2]);
+      }
+    }
+  }
+  return [...tokens];
+}
+
+/**
+ * Masks in `message` the secrets of `config`: what a device says about a
+ * line (`% Invalid input (at token 4: '…')`) may quote its secret, and the
+ * message itself has no keyword to mask by.
+ */
+export function maskSecretsOf(config: string, message: string): string {
+  let masked = message;
+  for (const token of secretTokens(config)) {
+    masked = masked.split(token).join(MASK);
+  }
+  return masked;
+}

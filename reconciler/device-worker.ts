@@ -189,9 +189,10 @@ export class DeviceWorker {
 
   /**
    * The device-side diff of replacing the running-config with the latest
-   * intended config; the session is always aborted.
+   * intended config; the session is always aborted. Secrets in the diff
+   * are masked unless `showSecrets` is set.
    */
-  dryRun(): Promise<{
+  dryRun(options: { showSecrets?: boolean } = {}): Promise<{
     intendedRevision: number;
     diff: string;
     changed: boolean;
@@ -211,7 +212,10 @@ export class DeviceWorker {
       try {
         return {
           intendedRevision: intended.revision,
-          diff: maskSecrets(session.diff),
+          diff:
+            options.showSecrets === true
+              ? session.diff
+              : maskSecrets(session.diff),
           changed: session.changed,
         };
       } finally {

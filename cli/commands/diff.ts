@@ -13,6 +13,7 @@ import {
 
 interface DiffFlags {
   json?: boolean;
+  showSecrets?: boolean;
   timeout: string;
 }
 
@@ -25,6 +26,10 @@ export function registerDiff(program: Command): void {
     .argument("<device>", "device name")
     .option("--json", "print the function's reply as JSON")
     .option(
+      "--show-secrets",
+      "ask the minion for the diff with passwords, keys and hashes unmasked",
+    )
+    .option(
       "--timeout <seconds>",
       "how long to wait for the minion",
       String(DEFAULT_TIMEOUT_SECONDS),
@@ -35,6 +40,9 @@ export function registerDiff(program: Command): void {
         device: assertDeviceName(device),
         name: "diff" as const,
         timeoutMs: positiveInt("--timeout", flags.timeout) * 1000,
+        ...(flags.showSecrets === true
+          ? { payload: JSON.stringify({ showSecrets: true }) }
+          : {}),
       };
       const reply = await withNats(command, (nc) =>
         requestFunction(nc, request, parseDiffReply),

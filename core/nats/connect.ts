@@ -1,5 +1,9 @@
-import { readFile } from "node:fs/promises";
-import { credsAuthenticator, type NatsConnection } from "@nats-io/nats-core";
+import { access, constants, readFile } from "node:fs/promises";
+import {
+  AuthorizationError,
+  credsAuthenticator,
+  type NatsConnection,
+} from "@nats-io/nats-core";
 import { connect } from "@nats-io/transport-node";
 import { NcmError } from "../errors.ts";
 import type { Logger } from "../log.ts";
@@ -39,8 +43,12 @@ export async function connectNats(
     options.creds === undefined
       ? undefined
       : credsAuthenticator(await readCreds(options.creds));
+  await checkTlsFiles(options.tls);
   let nc: NatsConnection;
   try {
+    // FIXME: replies arrive on the shared `_INBOX.` prefix, so any user
+    // allowed to subscribe to `_INBOX.>` could read other users' replies
+    // (diffs included); a per-user `inboxPrefix` option would lift it.
     nc = await connect({
       servers: options.servers,
       name: options.name,
@@ -53,17 +61,93 @@ export async function connectNats(
       waitOnFirstConnect: false,
     });
   } catch (err) {
-    throw new NcmError(
-      "nats",
-      "NATS_CONNECT",
-      `cannot connect to NATS at ${options.servers.join(",")}: ${(err as Error).message}`,
-      { cause: err },
-    );
+    throw connectFailure(err, options);
   }
   if (log !== undefined) {
     void logStatus(nc, log);
   }
   return nc;
+}
+
+/**
+ * Server URLs as they may be shown: a password written into a URL
+ * (`nats://user:pw@host`) is replaced, the user name kept.
+ */
+export function displayServers(servers: readonly string[]): string {
+  return servers
+    .map((url) => url.replace(/\/\/([^:@/]*):[^@/]*@/, "//$1:***@"))
+    .join(",");
+}
+
+/** Node's codes for a server certificate it could not verify. */
+const TLS_CODE = /CERT|SIGNATURE|^ERR_TLS_|^ERR_SSL_/;
+
+/**
+ * Says what failed without the credentials: refused credentials and an
+ * unverifiable certificate get codes of their own and are not retried.
+ */
+function connectFailure(err: unknown, options: NatsOptions): NcmError {
+  const where = displayServers(options.servers);
+  const reason = err instanceof Error ? err.message : String(err);
+  if (err instanceof AuthorizationError) {
+    return new NcmError(
+      "authentication",
+      "NATS_AUTH",
+      `NATS at ${where} refused ${credentialsUsed(options)} (${reason}); check --user and --password, or --creds`,
+      { cause: err, retryable: false },
+    );
+  }
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === "string" && TLS_CODE.test(code)) {
+    return new NcmError(
+      "nats",
+      "NATS_TLS",
+      `cannot connect to NATS at ${where}: its TLS certificate was not accepted (${reason}); name the CA that signed it with --tls-ca`,
+      { cause: err, retryable: false, details: { tlsCode: code } },
+    );
+  }
+  return new NcmError(
+    "nats",
+    "NATS_CONNECT",
+    `cannot connect to NATS at ${where}: ${reason}`,
+    { cause: err },
+  );
+}
+
+function credentialsUsed(options: NatsOptions): string {
+  if (options.creds !== undefined) {
+    return `the credentials in ${options.creds}`;
+  }
+  if (options.user !== undefined) {
+    return `the password of user ${JSON.stringify(options.user)}`;
+  }
+  return "to connect without credentials";
+}
+
+const TLS_FILES = {
+  caFile: "CA file (--tls-ca)",
+  certFile: "certificate (--tls-cert)",
+  keyFile: "key (--tls-key)",
+} as const;
+
+/** Names an unreadable TLS file before the client reports it vaguely. */
+async function checkTlsFiles(tls: NatsOptions["tls"]): Promise<void> {
+  for (const [field, label] of Object.entries(TLS_FILES)) {
+    const file = tls?.[field as keyof typeof TLS_FILES];
+    if (file === undefined) {
+      continue;
+    }
+    try {
+      await access(file, constants.R_OK);
+    } catch (err) {
+      throw new NcmError(
+        "input",
+        "NATS_TLS_FILE",
+        `cannot read NATS TLS ${label} ${file}: ${(err as NodeJS.ErrnoException).code ?? "error"}`,
+        { cause: err, retryable: false },
+      );
+    }
+  }
 }
 
 async function readCreds(file: string): Promise<Uint8Array> {

@@ -4,6 +4,7 @@
  * resulting category and code.
  */
 import { NcmError } from "../../../core/errors.ts";
+import { maskSecrets, maskSecretsOf } from "../../../core/mask-secrets.ts";
 
 /** Where the device is, for messages; never carries a secret. */
 export interface Endpoint {
@@ -153,14 +154,23 @@ export interface RejectedLine {
   deviceMessage: string;
 }
 
+/**
+ * The line and the device's words are quoted with secrets masked: this
+ * message ends up in status, events and logs.
+ */
 export function rejectedConfig(
   device: string,
   rejected: readonly RejectedLine[],
 ): NcmError {
-  const first = rejected[0];
-  if (first === undefined) {
+  const line = rejected[0];
+  if (line === undefined) {
     throw new RangeError("rejectedConfig needs at least one rejected line");
   }
+  const first = {
+    lineNumber: line.lineNumber,
+    text: maskSecrets(line.text),
+    deviceMessage: maskSecretsOf(line.text, line.deviceMessage),
+  };
   const others = rejected.length - 1;
   const more = others > 0 ? ` (and ${others} more rejected lines)` : "";
   return new NcmError(

@@ -4,6 +4,7 @@
  * callers branch on the resulting category and code.
  */
 import { NcmError } from "../../../core/errors.ts";
+import { maskSecrets, maskSecretsOf } from "../../../core/mask-secrets.ts";
 
 /** What one command run over an exec channel left behind. */
 export interface ExecResult {
@@ -138,11 +139,17 @@ export function applyRejection(
   };
 }
 
+/** Quoted with secrets masked: the message reaches status, events and logs. */
 export function rejectedConfig(
   device: string,
-  rejected: RejectedLine,
+  line: RejectedLine,
   cause?: unknown,
 ): NcmError {
+  const rejected = {
+    lineNumber: line.lineNumber,
+    text: maskSecrets(line.text),
+    deviceMessage: maskSecretsOf(line.text, line.deviceMessage),
+  };
   const where =
     rejected.lineNumber > 0 ? `line ${rejected.lineNumber} ` : "the line ";
   return new NcmError(

@@ -3,6 +3,12 @@
  * every reply) or an exec request (one command, then the exit status).
  * Lines are handled strictly in order; a `latencyMs` fault delays each
  * reply. With a pty, output uses "\r\n" line endings as a terminal expects.
+ *
+ * What the shell prints while working through the input at hand (echo,
+ * output, prompt of every line a client sent ahead) leaves in one write,
+ * as a device's TCP stack would coalesce it: the bytes are the same, but
+ * a client pasting a config gets a few SSH packets instead of three per
+ * line.
  */
 
 import { StringDecoder } from "node:string_decoder";
@@ -20,6 +26,9 @@ export interface ChannelOptions {
   drop: () => void;
 }
 
+/** Output held back at most this long (in characters) within one pass. */
+const FLUSH_CHARS = 32 * 1024;
+
 export function serveShell(
   stream: ServerChannel,
   shell: CliShell,
@@ -35,6 +44,8 @@ class ShellChannel {
   readonly #reader: LineReader;
   /** Input received and not yet read, from #offset on. */
   #input = "";
+  /** Printed and not yet written to the channel. */
+  #output = "";
   #offset = 0;
   #busy = false;
   #closed = false;
@@ -58,6 +69,7 @@ class ShellChannel {
       this.#closed = true;
     });
     this.#write(this.#shell.prompt());
+    this.#flush();
   }
 
   /** Reads and runs lines until the input is used up, one at a time. */
@@ -73,6 +85,7 @@ class ShellChannel {
       }
       const latency = this.#options.latencyMs(line);
       if (latency > 0) {
+        this.#flush();
         await sleep(latency);
       }
       if (!this.#closed) {
@@ -82,7 +95,11 @@ class ShellChannel {
             : this.#shell.execute(line),
         );
       }
+      if (this.#output.length >= FLUSH_CHARS) {
+        this.#flush();
+      }
     }
+    this.#flush();
     this.#busy = false;
   }
 
@@ -98,12 +115,14 @@ class ShellChannel {
 
   #reply(reply: ShellReply): void {
     if (reply.drop === true) {
+      this.#flush();
       this.#closed = true;
       this.#options.drop();
       return;
     }
     this.#write(reply.output);
     if (reply.close === true) {
+      this.#flush();
       this.#closed = true;
       this.#stream.exit(0);
       this.#stream.end();
@@ -113,6 +132,14 @@ class ShellChannel {
   }
 
   #write(text: string): void {
+    if (!this.#closed) {
+      this.#output += text;
+    }
+  }
+
+  #flush(): void {
+    const text = this.#output;
+    this.#output = "";
     if (text !== "" && !this.#closed) {
       this.#stream.write(this.#options.pty ? toCrlf(text) : text);
     }

@@ -24,8 +24,12 @@ export interface BenchOptions {
   publish: boolean;
   /** Print a one-line JSON summary last. */
   json: boolean;
-  /** Minion's CPU profile folder (`node --cpu-prof`), when asked for. */
+  /** Where the minion and simulator write CPU profiles (`--cpu-prof`). */
   cpuProfile?: string;
+  /** Extra node flags for the minion, for experiments (V8 heap sizes). */
+  minionFlags: string[];
+  /** Extra `ncm minion` arguments, for experiments (`--concurrency 16`). */
+  minionArgs: string[];
 }
 
 /**
@@ -51,6 +55,8 @@ export const BENCH_DEFAULTS: BenchOptions = {
   out: join(ROOT, "bench", "results"),
   publish: false,
   json: false,
+  minionFlags: [],
+  minionArgs: [],
 };
 
 /** `--quick`: a smoke run of the smallest sizes, in seconds. */
@@ -74,7 +80,9 @@ export const BENCH_USAGE = `usage: npm run bench -- [options]
   --configs DIR          AVD .cfg files the device configs are made from
   --out DIR              where latest.json and latest.svg go (bench/results)
   --publish              also write docs/benchmarks.json and .svg
-  --cpu-prof DIR         profile the minion with node --cpu-prof
+  --cpu-prof DIR         profile the minion and simulator (node --cpu-prof)
+  --minion-flags "..."   extra node flags for the minion, for experiments
+  --minion-args "..."    extra ncm minion arguments, for experiments
   --json                 print a one-line JSON summary last`;
 
 /** Parses the command line; every refusal names the option and value. */
@@ -144,7 +152,17 @@ const VALUED: Record<string, Take> = {
   "--cpu-prof": (o, v) => {
     o.cpuProfile = v;
   },
+  "--minion-flags": (o, v) => {
+    o.minionFlags = words(v);
+  },
+  "--minion-args": (o, v) => {
+    o.minionArgs = words(v);
+  },
 };
+
+function words(value: string): string[] {
+  return value.split(" ").filter((word) => word !== "");
+}
 
 function count(flag: string, value: string): number {
   const n = Number(value);

@@ -142,8 +142,14 @@ export class Fleet {
         "bench",
         "--interval",
         NO_SCHEDULE,
+        ...options.minionArgs,
       ],
-      { nodeFlags: profileFlags(options, `minion-${size}`) },
+      {
+        nodeFlags: [
+          ...options.minionFlags,
+          ...profileFlags(options, `minion-${size}`),
+        ],
+      },
     );
     stops.push(() => minion.stop(60_000));
     const names = devices.map((d) => d.name);

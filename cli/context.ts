@@ -9,6 +9,9 @@ export interface GlobalOptions {
   creds?: string;
   user?: string;
   password?: string;
+  tlsCa?: string;
+  tlsCert?: string;
+  tlsKey?: string;
   logLevel: string;
   prefix: string;
   replicas: string;
@@ -26,12 +29,35 @@ export function serverGiven(command: Command): boolean {
 
 export function natsOptions(command: Command, name?: string): NatsOptions {
   const g = globals(command);
+  const tls = tlsOptions(g);
   return {
     servers: parseServers(g.server),
     creds: g.creds,
     user: g.user,
     password: g.password,
     name,
+    ...(tls === undefined ? {} : { tls }),
+  };
+}
+
+/**
+ * TLS files for NATS, or undefined when none is named. A certificate and
+ * its key only make sense together.
+ */
+function tlsOptions(g: GlobalOptions): NatsOptions["tls"] {
+  if ((g.tlsCert === undefined) !== (g.tlsKey === undefined)) {
+    const given = g.tlsCert === undefined ? "--tls-key" : "--tls-cert";
+    throw new UsageError(
+      `${given} was given alone: expected --tls-cert and --tls-key together (or NATS_TLS_CERT and NATS_TLS_KEY)`,
+    );
+  }
+  if (g.tlsCa === undefined && g.tlsCert === undefined) {
+    return undefined;
+  }
+  return {
+    ...(g.tlsCa === undefined ? {} : { caFile: g.tlsCa }),
+    ...(g.tlsCert === undefined ? {} : { certFile: g.tlsCert }),
+    ...(g.tlsKey === undefined ? {} : { keyFile: g.tlsKey }),
   };
 }
 

@@ -7,6 +7,7 @@ import { registerDevice } from "./commands/device.ts";
 import { registerDiff } from "./commands/diff.ts";
 import { registerHistory } from "./commands/history.ts";
 import { registerHostKey } from "./commands/hostkey.ts";
+import { registerInit } from "./commands/init.ts";
 import { registerInventory } from "./commands/inventory.ts";
 import { registerLab } from "./commands/lab.ts";
 import { registerMinion } from "./commands/minion.ts";
@@ -38,6 +39,23 @@ function buildProgram(): Command {
     .addOption(new Option("--user <user>", "NATS user").env("NATS_USER"))
     .addOption(
       new Option("--password <password>", "NATS password").env("NATS_PASSWORD"),
+    )
+    .addOption(
+      new Option(
+        "--tls-ca <file>",
+        "CA certificates that the NATS server's certificate must chain to",
+      ).env("NATS_TLS_CA"),
+    )
+    .addOption(
+      new Option(
+        "--tls-cert <file>",
+        "client certificate for NATS (mutual TLS)",
+      ).env("NATS_TLS_CERT"),
+    )
+    .addOption(
+      new Option("--tls-key <file>", "private key of --tls-cert").env(
+        "NATS_TLS_KEY",
+      ),
     )
     .addOption(
       new Option("--log-level <level>", "log level")
@@ -84,6 +102,7 @@ const COMMANDS: Register[] = [
   registerSim,
   registerLab,
   registerHostKey,
+  registerInit,
 ];
 
 /** Runs the CLI; exported so tests can drive it in-process. */

@@ -215,12 +215,22 @@ async function natsCall<T>(what: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/** The client reports a refused publish as a request error caused by it. */
+function deniedByPermissions(err: unknown): boolean {
+  for (let e = err; e instanceof Error; e = e.cause) {
+    if (e instanceof PermissionViolationError) {
+      return true;
+    }
+  }
+  return false;
+}
+
 function natsError(what: string, err: unknown): NcmError {
   if (err instanceof NcmError) {
     return err;
   }
   const reason = err instanceof Error ? err.message : String(err);
-  if (err instanceof PermissionViolationError) {
+  if (deniedByPermissions(err)) {
     // Under restricted permissions only an administrator creates
     // resources (docs/SECURITY.md); waiting will not change that.
     return new NcmError(

@@ -64,7 +64,9 @@ export class PipelineRun {
     if (this.#answered === this.#commands.length) {
       return true;
     }
-    this.sendMore();
+    if (this.#halfEmpty()) {
+      this.sendMore();
+    }
     return false;
   }
 
@@ -80,6 +82,21 @@ export class PipelineRun {
     if (chunk !== "") {
       this.#write(chunk);
     }
+  }
+
+  /**
+   * Refilling the window after every prompt would send one line per write:
+   * one SSH packet, one padding, one encryption and one syscall per config
+   * line. Waiting until half the window is answered sends the lines in
+   * batches of half a window, and the device still always has the other
+   * half to work on.
+   */
+  #halfEmpty(): boolean {
+    const inFlight = this.#sent - this.#answered;
+    return (
+      inFlight * 2 <= this.#options.windowLines &&
+      this.#bytesInFlight * 2 <= this.#options.windowBytes
+    );
   }
 
   #hasRoom(chunk: string): boolean {

@@ -39,6 +39,7 @@ export class Fleet {
   readonly intended: KV;
   readonly observer: FleetObserver;
   readonly sim: NcmProcess;
+  readonly watch: NcmProcess;
   readonly minion: NcmProcess;
   /** From minion start to every device in sync. */
   readonly startup: FleetResult["startup"];
@@ -55,6 +56,7 @@ export class Fleet {
     this.intended = parts.intended;
     this.observer = parts.observer;
     this.sim = parts.sim;
+    this.watch = parts.watch;
     this.minion = parts.minion;
     this.startup = parts.startup;
     this.#stops = stops;
@@ -164,7 +166,7 @@ export class Fleet {
     };
     const intended = await openIntended(nc);
     return new Fleet(
-      { devices, files, nc, intended, observer, sim, minion, startup },
+      { devices, files, nc, intended, observer, sim, watch, minion, startup },
       stops,
     );
   }

@@ -5,8 +5,13 @@ import type { WatcherOptions } from "./types.ts";
 export const DEFAULTS = {
   prune: false,
   replicas: 1,
-  settleMs: 200,
-  concurrency: 4,
+  // A config file is written in one go (one write call for a few KB), so
+  // 50 ms of unchanged size is plenty, and it is most of the time a
+  // change takes to reach a device.
+  settleMs: 50,
+  // Each file costs two round trips (read the key, write it); 100 files
+  // changed at once wait for each other less with 16 in flight.
+  concurrency: 16,
 } as const;
 
 /**

@@ -13,7 +13,7 @@ export interface PublishOnceOptions {
   replicas?: number;
   /** Used as given: bindings such as `component` are the caller's. */
   log: Logger;
-  /** Files published at the same time at most. @default 4 */
+  /** Files published at the same time at most. @default 16 */
   concurrency?: number;
 }
 
@@ -23,7 +23,7 @@ export interface WatcherOptions extends PublishOnceOptions {
   /**
    * How long a file's size must stay unchanged before it is read, so a
    * generator's half-written file is never published. 0 reads at once.
-   * @default 200
+   * @default 50
    */
   settleMs?: number;
 }

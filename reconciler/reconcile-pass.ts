@@ -50,6 +50,41 @@ export type PassResult =
  * that is confirmed only once the device answers again.
  */
 export async function reconcilePass(options: PassOptions): Promise<PassResult> {
+  const { memo, intended } = options;
+  // A new revision never matches the memo, so reading the running-config
+  // first would only be thrown away: propagating a change costs one
+  // running-config read (the one after the commit) instead of two.
+  if (memo !== null && memo.revision !== intended.revision) {
+    const replaced = await replaceIfChanged(options);
+    if (replaced !== null) {
+      return replaced;
+    }
+  }
+  return checkThenReplace(options);
+}
+
+/**
+ * Loads the intended config into a session and acts on the diff; null when
+ * there is none. The running-config hash for the memo must be read before
+ * the session (see checkThenReplace), so that case is left to the caller.
+ */
+async function replaceIfChanged(
+  options: PassOptions,
+): Promise<PassResult | null> {
+  const session = await options.driver.loadReplace(options.intended.text);
+  if (!session.changed) {
+    await session.abort();
+    return null;
+  }
+  return drifted(session, options);
+}
+
+/**
+ * The hash is read before the session: a device changed in between then
+ * leaves a stale hash, which costs one more session later; read after it,
+ * a change would be remembered as in sync and go unnoticed.
+ */
+async function checkThenReplace(options: PassOptions): Promise<PassResult> {
   const { driver, intended, memo } = options;
   const hash = runningConfigHash(await driver.runningConfig());
   if (
@@ -69,7 +104,14 @@ export async function reconcilePass(options: PassOptions): Promise<PassResult> {
       cached: false,
     };
   }
+  return drifted(session, options);
+}
 
+/** Reports the drift, then corrects it when enforcing. */
+async function drifted(
+  session: ConfigSession,
+  options: PassOptions,
+): Promise<PassResult> {
   const diff = maskSecrets(session.diff);
   options.onDrift(diff);
   if (!options.enforce()) {
@@ -81,7 +123,10 @@ export async function reconcilePass(options: PassOptions): Promise<PassResult> {
     kind: "applied",
     diff,
     session: session.name,
-    memo: { revision: intended.revision, hash: runningConfigHash(after) },
+    memo: {
+      revision: options.intended.revision,
+      hash: runningConfigHash(after),
+    },
   };
 }
 

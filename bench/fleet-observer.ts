@@ -21,6 +21,8 @@ type Waiter = () => boolean;
 export class FleetObserver {
   readonly statuses = new Map<string, DeviceStatus>();
   readonly #events: SeenEvent[] = [];
+  /** `applied` events by device, as indexes into #events. */
+  readonly #applied = new Map<string, number[]>();
   readonly #waiters = new Set<Waiter>();
   readonly #stops: (() => void)[] = [];
 
@@ -85,11 +87,22 @@ export class FleetObserver {
     });
   }
 
-  /** The first `applied` event of `device` at or after event index `from`. */
-  appliedSince(device: string, from: number): SeenEvent | undefined {
-    return this.eventsSince(from).find(
-      (seen) => seen.event.kind === "applied" && seen.event.device === device,
-    );
+  /**
+   * The first `applied` event of `device` at or after event index `from`,
+   * of intended revision `minRevision` or later.
+   */
+  appliedSince(
+    device: string,
+    from: number,
+    minRevision = 0,
+  ): SeenEvent | undefined {
+    for (const index of this.#applied.get(device) ?? []) {
+      const seen = this.#events[index] as SeenEvent;
+      if (index >= from && (seen.event.intendedRevision ?? 0) >= minRevision) {
+        return seen;
+      }
+    }
+    return undefined;
   }
 
   stop(): void {
@@ -103,13 +116,19 @@ export class FleetObserver {
     this.#stops.push(() => sub.unsubscribe());
     void (async () => {
       for await (const msg of sub) {
-        this.#events.push({
-          event: msg.json<NcmEvent>(),
-          at: performance.now(),
-        });
+        this.#record({ event: msg.json<NcmEvent>(), at: performance.now() });
         this.#wake();
       }
     })();
+  }
+
+  #record(seen: SeenEvent): void {
+    if (seen.event.kind === "applied") {
+      const indexes = this.#applied.get(seen.event.device) ?? [];
+      indexes.push(this.#events.length);
+      this.#applied.set(seen.event.device, indexes);
+    }
+    this.#events.push(seen);
   }
 
   #wake(): void {

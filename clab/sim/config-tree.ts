@@ -44,9 +44,30 @@ function fingerprint(node: ConfigNode): string {
  * Semantic equality: the same lines in the same sections. Order is ignored
  * at every level, since EOS numbers the entries whose order matters (ACL,
  * prefix-list and route-map sequence numbers).
+ *
+ * Children are paired by their line, which is unique within a section in
+ * any config EOS prints; only a section holding a line twice is compared
+ * by fingerprint, which costs strings and a sort for every line below it.
  */
 export function treesEqual(a: ConfigNode, b: ConfigNode): boolean {
-  return fingerprint(a) === fingerprint(b);
+  if (a.line !== b.line || a.children.length !== b.children.length) {
+    return false;
+  }
+  const unmatched = new Map<string, ConfigNode>();
+  for (const child of b.children) {
+    if (unmatched.has(child.line)) {
+      return fingerprint(a) === fingerprint(b);
+    }
+    unmatched.set(child.line, child);
+  }
+  for (const child of a.children) {
+    const other = unmatched.get(child.line);
+    if (other === undefined || !treesEqual(child, other)) {
+      return false;
+    }
+    unmatched.delete(child.line);
+  }
+  return true;
 }
 
 /** Number of lines in the tree, the root excluded. */

@@ -23,6 +23,10 @@ const CTRL_C = "\x03";
 const CTRL_D = "\x04";
 const ESC = "\x1b";
 const LINE_END = /\r|\n/g;
+/** What a terminal does not simply echo: control characters but tab. */
+const SPECIAL =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: they are the point
+  /[\x00-\x08\x0a-\x1f\x7f]/g;
 
 export class LineReader {
   readonly #echo: ((text: string) => void) | undefined;
@@ -83,6 +87,13 @@ export class LineReader {
 
   #scanTyped(input: string, start: number, echo: (t: string) => void): Taken {
     for (let i = start; i < input.length; i++) {
+      if (!this.#escape) {
+        // A run of plain characters is taken, and echoed, in one piece.
+        i = this.#plainRun(input, i, echo);
+        if (i >= input.length) {
+          break;
+        }
+      }
       const char = input[i]!;
       if (char === "\r" || char === "\n") {
         echo("\r\n");
@@ -94,6 +105,18 @@ export class LineReader {
       }
     }
     return { line: undefined, next: input.length };
+  }
+
+  /** Takes printable characters from `from` on; returns where they end. */
+  #plainRun(input: string, from: number, echo: (t: string) => void): number {
+    SPECIAL.lastIndex = from;
+    const end = SPECIAL.exec(input)?.index ?? input.length;
+    if (end > from) {
+      const run = input.slice(from, end);
+      this.#buffer += run;
+      echo(run);
+    }
+    return end;
   }
 
   /** Ends the line at `end` (a "\r" or "\n" of `input`). */

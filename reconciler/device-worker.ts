@@ -5,8 +5,8 @@ import type { Logger } from "../core/log.ts";
 import { maskSecrets } from "../core/mask-secrets.ts";
 import type { DeviceSpec, Platform } from "../inventory/types.ts";
 import { Backoff, type BackoffOptions } from "./backoff.ts";
-import { assertNoLockout } from "./lockout-guard.ts";
 import type { DeviceDriver } from "./drivers/types.ts";
+import { assertNoLockout } from "./lockout-guard.ts";
 import {
   type IntendedConfig,
   type PassResult,
@@ -21,9 +21,14 @@ import type {
   ReconcileOutcome,
 } from "./types.ts";
 
-const DEFAULT_SETTLE_MS = 50;
-/** A burst is waited out for at most this many settle periods. */
-const MAX_SETTLE_ROUNDS = 20;
+/**
+ * Writes of one burst (a script's loop, a generator) arrive within a few
+ * ms of each other; 20 ms of quiet ends the burst without adding much to
+ * the time a single change takes to reach its device.
+ */
+const DEFAULT_SETTLE_MS = 20;
+/** A burst is waited out for at most this many settle periods (1 s). */
+const MAX_SETTLE_ROUNDS = 50;
 
 /** Why a pass was asked for; only automatic ones respect the backoff. */
 export type PassReason = "intended" | "schedule" | "retry" | "manual";

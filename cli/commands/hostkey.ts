@@ -36,14 +36,21 @@ export function registerHostKey(program: Command): void {
     .description("print the pinned host keys (fingerprints, who pinned, when)")
     .argument("[device]", "only this device")
     .option("--json", "print the pins as JSON")
-    .action(async (device: string | undefined, flags: ListFlags, command) => {
-      const only = device === undefined ? undefined : assertDeviceName(device);
-      const rows = await withNats(command, async (nc) => {
-        const bucket = await openExistingBucket(nc, HOSTKEYS_BUCKET);
-        return bucket === null ? [] : await readPins(bucket, only);
-      });
-      printPins(rows, flags.json === true);
-    });
+    .action(
+      async (
+        device: string | undefined,
+        flags: ListFlags,
+        command: Command,
+      ) => {
+        const only =
+          device === undefined ? undefined : assertDeviceName(device);
+        const rows = await withNats(command, async (nc) => {
+          const bucket = await openExistingBucket(nc, HOSTKEYS_BUCKET);
+          return bucket === null ? [] : await readPins(bucket, only);
+        });
+        printPins(rows, flags.json === true);
+      },
+    );
   hostkey
     .command("forget")
     .description(

@@ -247,7 +247,7 @@ describe("SSH host keys", { skip: natsServerMissing() ?? false }, () => {
     });
   }
 
-  it("ncm device - host_key pin without a NATS server is refused, naming the way out; with one it checks the pin", async () => {
+  it("ncm device - host_key pin without a NATS server is refused, naming the way out; with one it checks the pin; ncm hostkey list shows it", async () => {
     const inventory = join(dir, "pin.yml");
     await writeFile(
       inventory,
@@ -278,5 +278,14 @@ describe("SSH host keys", { skip: natsServerMissing() ?? false }, () => {
     assert.match(alone.stderr, /host_key: known-hosts/);
     assert.equal(checked.code, 0, checked.stderr);
     assert.match(checked.stdout, /hostname leaf1/);
+    const listed = await runNcm(
+      ["hostkey", "list", "leaf1", "--json"].concat(["--server", server.url]),
+    );
+    assert.equal(listed.code, 0, listed.stderr);
+    const pins = JSON.parse(listed.stdout) as { device: string }[];
+    assert.deepEqual(
+      pins.map((p) => [p.device, (p as { fingerprint?: string }).fingerprint]),
+      [["leaf1", fingerprintOf(blobOf(sims.device("leaf1").hostPublicKey))]],
+    );
   });
 });

@@ -77,6 +77,13 @@ export const MINION_DEFAULTS = {
 /** Longest wait at start for the watch to deliver the current values. */
 const INITIAL_WATCH_MS = 30_000;
 
+/**
+ * Status and event writes in flight at once, each for another device (a
+ * device's own events stay in order). One at a time, the events of a
+ * thousand devices changed together trailed the changes by seconds.
+ */
+const WRITES_IN_FLIGHT = 16;
+
 /** How long shutdown waits for in-flight passes before closing anyway. */
 const STOP_GRACE_MS = 30_000;
 
@@ -223,12 +230,20 @@ export class Minion {
   #openWriters(): void {
     const js = jetstream(this.#options.nc);
     const status = this.#status;
-    this.#statusWriter = new LatestValueWriter(async (key, value) => {
-      await status.put(key, JSON.stringify(value));
-    }, this.#log);
-    this.#eventWriter = new OrderedAppender(async (event) => {
-      await js.publish(eventSubject(event.device), JSON.stringify(event));
-    }, this.#log);
+    this.#statusWriter = new LatestValueWriter(
+      async (key, value) => {
+        await status.put(key, JSON.stringify(value));
+      },
+      this.#log,
+      { concurrency: WRITES_IN_FLIGHT },
+    );
+    this.#eventWriter = new OrderedAppender(
+      async (event) => {
+        await js.publish(eventSubject(event.device), JSON.stringify(event));
+      },
+      this.#log,
+      { keyOf: (event) => event.device, concurrency: WRITES_IN_FLIGHT },
+    );
   }
 
   #bindMetrics(): void {

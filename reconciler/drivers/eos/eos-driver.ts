@@ -44,7 +44,8 @@ export class EosDriver implements DeviceDriver {
   readonly #log: Logger;
   #connection: EosConnection | null = null;
   #open: OpenSession | null = null;
-  #tail: Promise<unknown> = Promise.resolve();
+  /** Settles when the last operation has; holds no result of its own. */
+  #tail: Promise<void> = Promise.resolve();
   /** What the sessions this driver returns may ask of it. */
   readonly #control: SessionControl = {
     commit: (name) => this.#commit(name),
@@ -179,7 +180,10 @@ export class EosDriver implements DeviceDriver {
       }
     };
     const result = this.#tail.then(run, run);
-    this.#tail = result.catch(() => undefined);
+    // Not result.catch(): that would keep the last result (a whole
+    // running-config, for a read) alive until the next operation, some
+    // KB per device between sweeps.
+    this.#tail = result.then(ignore, ignore);
     return result;
   }
 
@@ -373,6 +377,8 @@ export class EosDriver implements DeviceDriver {
     );
   }
 }
+
+function ignore(): void {}
 
 /**
  * The shell is in a mode we did not put it in: sending anything more could

@@ -9,6 +9,7 @@ import { type ConfigTemplate, deviceConfig } from "./config-templates.ts";
 import { type FleetDevice, planFleet, writeFleet } from "./fleet-files.ts";
 import { FleetObserver } from "./fleet-observer.ts";
 import { NO_SCHEDULE } from "./fleet-run.ts";
+import { idleRss } from "./idle-rss.ts";
 import type { Progress } from "./measure-fleet.ts";
 import { NcmProcess } from "./ncm-process.ts";
 import { procUsage } from "./proc-usage.ts";
@@ -21,12 +22,13 @@ const START_BATCH = 10;
  * The architecture ncm replaces: one minion process per device (the
  * original design's container per device, Salt's proxy minion per device).
  * The same ncm minion, limited to one device each with `--devices`, at
- * each count in `counts`; every process's RSS is read once its device is
- * in sync.
+ * each count in `counts`; RSS is read once the devices are in sync, and
+ * again once every process has idled, as the minion's is.
  */
 export async function measureBaseline(
   counts: readonly number[],
   templates: readonly ConfigTemplate[],
+  idleMs: number,
   progress: Progress,
 ): Promise<BaselineResult[]> {
   const sorted = [...new Set(counts)].sort((a, b) => a - b);
@@ -35,7 +37,7 @@ export async function measureBaseline(
   try {
     const setup = await setUp(largest, templates, stops);
     const minions: NcmProcess[] = [];
-    const results: BaselineResult[] = [];
+    const busy = new Map<number, number>();
     for (const count of sorted) {
       progress(`baseline: ${count} minion processes, one device each`);
       while (minions.length < count) {
@@ -45,9 +47,12 @@ export async function measureBaseline(
         );
         minions.push(...(await startMinions(setup, batch, stops)));
       }
-      results.push(reading(minions));
+      busy.set(count, totalRss(minions));
     }
-    return results;
+    progress("baseline: idle RSS");
+    await idleRss(() => totalRss(minions), idleMs);
+    const idle = minions.map((minion) => procUsage(minion.pid).rssKb);
+    return sorted.map((count) => reading(count, busy, idle));
   } finally {
     for (const stop of stops.reverse()) {
       await stop().catch(() => undefined);
@@ -124,13 +129,26 @@ async function startMinions(
   return minions;
 }
 
-function reading(minions: readonly NcmProcess[]): BaselineResult {
-  const totalRssKb = minions
+function totalRss(minions: readonly NcmProcess[]): number {
+  return minions
     .map((minion) => procUsage(minion.pid).rssKb)
     .reduce((a, b) => a + b, 0);
+}
+
+/**
+ * The first `count` processes: summed RSS when they had just come in sync
+ * (busy), and once all of them had idled, read like the minion's.
+ */
+function reading(
+  count: number,
+  busy: ReadonlyMap<number, number>,
+  idle: readonly number[],
+): BaselineResult {
+  const totalRssKb = idle.slice(0, count).reduce((a, b) => a + b, 0);
   return {
-    processes: minions.length,
+    processes: count,
     totalRssKb,
-    rssPerDeviceKb: Math.round(totalRssKb / minions.length),
+    rssPerDeviceKb: Math.round(totalRssKb / count),
+    busyRssPerDeviceKb: Math.round((busy.get(count) ?? 0) / count),
   };
 }

@@ -16,6 +16,8 @@ export interface BenchOptions {
   sweeps: number;
   /** Writes to one key in the burst scenario. */
   burstWrites: number;
+  /** Longest wait for the minion's idle RSS, in seconds. */
+  idleSeconds: number;
   /** Folder of AVD `.cfg` files the device configs are made from. */
   configs: string;
   /** Where latest.json and latest.svg are written. */
@@ -51,6 +53,7 @@ export const BENCH_DEFAULTS: BenchOptions = {
   changedAtOnce: 100,
   sweeps: 3,
   burstWrites: 100,
+  idleSeconds: 75,
   configs: defaultConfigs(),
   out: join(ROOT, "bench", "results"),
   publish: false,
@@ -67,6 +70,7 @@ const QUICK: Partial<BenchOptions> = {
   changedAtOnce: 10,
   sweeps: 1,
   burstWrites: 20,
+  idleSeconds: 5,
 };
 
 export const BENCH_USAGE = `usage: npm run bench -- [options]
@@ -77,6 +81,7 @@ export const BENCH_USAGE = `usage: npm run bench -- [options]
   --at-once N            devices changed at once (100)
   --sweeps N             in-sync sweeps per size, median reported (3)
   --burst N              writes to one key in the burst (100)
+  --idle S               longest wait for idle RSS, in seconds (75)
   --configs DIR          AVD .cfg files the device configs are made from
   --out DIR              where latest.json and latest.svg go (bench/results)
   --publish              also write docs/benchmarks.json and .svg
@@ -142,6 +147,9 @@ const VALUED: Record<string, Take> = {
   },
   "--burst": (o, v, f) => {
     o.burstWrites = count(f, v);
+  },
+  "--idle": (o, v, f) => {
+    o.idleSeconds = count(f, v);
   },
   "--configs": (o, v) => {
     o.configs = v;

@@ -34,10 +34,17 @@ export interface SweepRun {
 }
 
 export interface MemoryReading {
+  /** Idle: after V8's memory reducer ran, or the idle wait ran out. */
   rssKb: number;
-  peakRssKb: number;
   /** rssKb divided by the devices the minion manages. */
   rssPerDeviceKb: number;
+  /** Right after the scenarios, before idling. */
+  busyRssKb: number;
+  busyRssPerDeviceKb: number;
+  /** The high-water mark over the whole run (VmHWM). */
+  peakRssKb: number;
+  peakRssPerDeviceKb: number;
+  idleWaitMs: number;
 }
 
 export interface FleetResult {
@@ -56,8 +63,11 @@ export interface FleetResult {
 
 export interface BaselineResult {
   processes: number;
+  /** Idle, read the same way as the minion's. */
   totalRssKb: number;
   rssPerDeviceKb: number;
+  /** Right after the last process's device came in sync. */
+  busyRssPerDeviceKb: number;
 }
 
 /** One target of the issue and whether this run met it. */

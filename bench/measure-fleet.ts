@@ -3,6 +3,7 @@ import type { FleetResult, SweepRun } from "./bench-results.ts";
 import { burst } from "./burst.ts";
 import { loginOf } from "./fleet-files.ts";
 import type { Fleet } from "./fleet-run.ts";
+import { idleRss } from "./idle-rss.ts";
 import { latencyStats, median } from "./latency-stats.ts";
 import { makeDrift } from "./make-drift.ts";
 import { procUsage } from "./proc-usage.ts";
@@ -49,7 +50,7 @@ export async function measureFleet(
     sweep: { ...medianRun(runs), runs },
     driftSweep,
     burst: burstResult,
-    memory: memory(fleet),
+    memory: await memory(fleet, options, progress),
   };
 }
 
@@ -126,11 +127,29 @@ function target(fleet: Fleet): PropagationTarget {
   };
 }
 
-function memory(fleet: Fleet): FleetResult["memory"] {
-  const usage = procUsage(fleet.minion.pid);
+/** RSS right after the scenarios, once idle, and the run's peak. */
+async function memory(
+  fleet: Fleet,
+  options: BenchOptions,
+  progress: Progress,
+): Promise<FleetResult["memory"]> {
+  const pid = fleet.minion.pid;
+  const busy = procUsage(pid).rssKb;
+  progress(`${fleet.devices.length} devices: idle RSS`);
+  const idle = await idleRss(
+    () => procUsage(pid).rssKb,
+    options.idleSeconds * 1000,
+  );
+  const perDevice = (kb: number) =>
+    Math.round((kb / fleet.devices.length) * 10) / 10;
+  const peak = procUsage(pid).peakRssKb;
   return {
-    rssKb: usage.rssKb,
-    peakRssKb: usage.peakRssKb,
-    rssPerDeviceKb: Math.round((usage.rssKb / fleet.devices.length) * 10) / 10,
+    rssKb: idle.rssKb,
+    rssPerDeviceKb: perDevice(idle.rssKb),
+    busyRssKb: busy,
+    busyRssPerDeviceKb: perDevice(busy),
+    peakRssKb: peak,
+    peakRssPerDeviceKb: perDevice(peak),
+    idleWaitMs: idle.waitedMs,
   };
 }

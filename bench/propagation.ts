@@ -28,17 +28,24 @@ export async function propagate(
 ): Promise<number[]> {
   const { observer } = target;
   const from = observer.eventCount;
+  // An event still on its way from an earlier change must not count.
+  const before = new Map(
+    devices.map((d) => [
+      d.name,
+      observer.statuses.get(d.name)?.intendedRevision ?? 0,
+    ]),
+  );
+  const applied = (name: string) =>
+    observer.appliedSince(name, from, (before.get(name) ?? 0) + 1);
   const started = performance.now();
   await Promise.all(devices.map((device) => writeChange(target, device)));
   const names = devices.map((d) => d.name);
   await observer.until(
     `${names.length} applied event(s)`,
-    () => names.every((name) => observer.appliedSince(name, from)),
+    () => names.every((name) => applied(name) !== undefined),
     target.timeoutMs,
   );
-  return names.map(
-    (name) => (observer.appliedSince(name, from)?.at as number) - started,
-  );
+  return names.map((name) => (applied(name)?.at as number) - started);
 }
 
 /** A new line that the device does not hold yet: a real change. */

@@ -59,15 +59,23 @@ export function reportSvg(results: BenchResults): string {
 }
 
 function memoryPanel(results: BenchResults): Panel {
-  const bars: Bar[] = results.fleets.map((f) => ({
-    label: `ncm, one process, ${f.devices} device${f.devices === 1 ? "" : "s"}`,
-    value: f.memory.rssPerDeviceKb / 1024,
-    text: megabytes(f.memory.rssPerDeviceKb / 1024),
-    color: NCM,
-  }));
+  const bars: Bar[] = results.fleets.flatMap((f) => [
+    {
+      label: `ncm, ${f.devices} device${f.devices === 1 ? "" : "s"}, idle`,
+      value: f.memory.rssPerDeviceKb / 1024,
+      text: megabytes(f.memory.rssPerDeviceKb / 1024),
+      color: NCM,
+    },
+    {
+      label: `ncm, ${f.devices} device${f.devices === 1 ? "" : "s"}, peak`,
+      value: f.memory.peakRssPerDeviceKb / 1024,
+      text: megabytes(f.memory.peakRssPerDeviceKb / 1024),
+      color: NCM_LIGHT,
+    },
+  ]);
   for (const b of results.baseline) {
     bars.push({
-      label: `a process per device, ${b.processes}`,
+      label: `a process per device, ${b.processes}, idle`,
       value: b.rssPerDeviceKb / 1024,
       text: megabytes(b.rssPerDeviceKb / 1024),
       color: BASELINE,

@@ -31,9 +31,22 @@ const ROWS: Row[] = [
     "burst of writes to one key: commits",
     (f) => `${f.burst.commits} for ${f.burst.writes}`,
   ],
-  ["minion RSS (MB)", (f) => mb(f.memory.rssKb)],
-  ["minion peak RSS (MB)", (f) => mb(f.memory.peakRssKb)],
-  ["minion RSS per device (KB)", (f) => f.memory.rssPerDeviceKb.toFixed(0)],
+  [
+    "minion RSS idle / busy / peak (MB)",
+    (f) =>
+      `${mb(f.memory.rssKb)} / ${mb(f.memory.busyRssKb)} / ${mb(f.memory.peakRssKb)}`,
+  ],
+  [
+    "RSS per device idle / busy / peak (KB)",
+    (f) =>
+      [
+        f.memory.rssPerDeviceKb,
+        f.memory.busyRssPerDeviceKb,
+        f.memory.peakRssPerDeviceKb,
+      ]
+        .map((kb) => kb.toFixed(0))
+        .join(" / "),
+  ],
 ];
 
 /** The run as plain-text tables, for a terminal. */
@@ -71,18 +84,22 @@ function baselineTable(results: BenchResults): string[] {
   const rows = results.baseline.map((b) => [
     String(b.processes),
     mb(b.totalRssKb),
-    mb(b.rssPerDeviceKb),
+    `${mb(b.rssPerDeviceKb)} / ${mb(b.busyRssPerDeviceKb)}`,
   ]);
   const ratio =
     results.memoryRatio === null
       ? []
       : [
           `ncm uses ${results.memoryRatio} times less memory per device ` +
-            `(at ${results.fleets.at(-1)?.devices} devices)`,
+            `(idle, at ${results.fleets.at(-1)?.devices} devices)`,
         ];
   return [
     ...columns([
-      ["one process per device", "RSS total (MB)", "RSS per device (MB)"],
+      [
+        "one process per device",
+        "RSS total idle (MB)",
+        "per device idle / busy (MB)",
+      ],
       ...rows,
     ]),
     ...ratio,

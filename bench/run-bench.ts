@@ -30,7 +30,12 @@ export async function runBench(
       await fleet.stop();
     }
   }
-  const baseline = await measureBaseline(options.baseline, templates, progress);
+  const baseline = await measureBaseline(
+    options.baseline,
+    templates,
+    options.idleSeconds * 1000,
+    progress,
+  );
   const ratio = memoryRatio(fleets, baseline);
   return {
     startedAt: startedAt.toISOString(),

@@ -55,7 +55,12 @@ export function checkTargets(
     {
       name: "memory per device",
       target: "150 KB of minion RSS per device or less at 1,000",
-      measured: `${fleet?.memory.rssPerDeviceKb ?? "n/a"} KB${at}`,
+      measured:
+        fleet === undefined
+          ? "n/a"
+          : `${fleet.memory.rssPerDeviceKb} KB idle${at} ` +
+            `(${fleet.memory.busyRssPerDeviceKb} KB busy, ` +
+            `${fleet.memory.peakRssPerDeviceKb} KB peak)`,
       met:
         full &&
         (fleet?.memory.rssPerDeviceKb ?? Infinity) <= TARGETS.rssPerDeviceKb,

@@ -35,6 +35,7 @@ describe("run-bench", { skip, timeout: 60_000 }, () => {
       changedAtOnce: 1,
       sweeps: 1,
       burstWrites: 5,
+      idleSeconds: 1,
       out,
     };
     results = await runBench(options, () => undefined);
@@ -64,6 +65,10 @@ describe("run-bench", { skip, timeout: 60_000 }, () => {
     assert.ok((fleet?.burst.commits ?? 0) >= 1);
     assert.ok((fleet?.burst.commits ?? 99) <= 5);
     assert.ok((fleet?.memory.rssKb ?? 0) > 10_000, "RSS read from /proc");
+    assert.ok(
+      (fleet?.memory.peakRssKb ?? 0) >= (fleet?.memory.busyRssKb ?? 1),
+      "the peak is at least the busy reading",
+    );
   });
 
   it("run-bench - the baseline is one minion process per device", () => {

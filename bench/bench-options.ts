@@ -12,6 +12,8 @@ export interface BenchOptions {
   propagationSamples: number;
   /** Devices changed at once in the concurrent propagation scenario. */
   changedAtOnce: number;
+  /** Rounds of changing that many at once; latencies are pooled. */
+  atOnceRounds: number;
   /** In-sync sweeps per fleet size (the median is reported). */
   sweeps: number;
   /** Writes to one key in the burst scenario. */
@@ -51,6 +53,7 @@ export const BENCH_DEFAULTS: BenchOptions = {
   baseline: [1, 10, 50],
   propagationSamples: 20,
   changedAtOnce: 100,
+  atOnceRounds: 3,
   sweeps: 3,
   burstWrites: 100,
   idleSeconds: 75,
@@ -68,6 +71,7 @@ const QUICK: Partial<BenchOptions> = {
   baseline: [1, 2],
   propagationSamples: 5,
   changedAtOnce: 10,
+  atOnceRounds: 1,
   sweeps: 1,
   burstWrites: 20,
   idleSeconds: 5,
@@ -79,6 +83,7 @@ export const BENCH_USAGE = `usage: npm run bench -- [options]
   --quick                small sizes, for a smoke run
   --samples N            single-device propagation samples (20)
   --at-once N            devices changed at once (100)
+  --rounds N             rounds of changing them at once (3)
   --sweeps N             in-sync sweeps per size, median reported (3)
   --burst N              writes to one key in the burst (100)
   --idle S               longest wait for idle RSS, in seconds (75)
@@ -141,6 +146,9 @@ const VALUED: Record<string, Take> = {
   },
   "--at-once": (o, v, f) => {
     o.changedAtOnce = count(f, v);
+  },
+  "--rounds": (o, v, f) => {
+    o.atOnceRounds = count(f, v);
   },
   "--sweeps": (o, v, f) => {
     o.sweeps = count(f, v);

@@ -5,6 +5,8 @@
 import type { LatencyStats } from "./latency-stats.ts";
 
 export interface MachineInfo {
+  /** 1-minute load average when the run started and when it ended. */
+  loadAverage: [start: number, end: number];
   cpus: number;
   cpuModel: string;
   memoryMb: number;
@@ -52,7 +54,10 @@ export interface FleetResult {
   /** Minion start to every device in sync, each applied from scratch. */
   startup: { durationMs: number; cpuMs: number };
   propagationOne: LatencyStats;
-  /** Null when the fleet is too small to change several at once. */
+  /**
+   * Latencies of every round of `atOnce` devices changed together, pooled.
+   * Null when the fleet is too small to change several at once.
+   */
   propagationMany: (LatencyStats & { atOnce: number }) | null;
   /** The median of the in-sync sweeps, and each of them. */
   sweep: SweepRun & { runs: SweepRun[] };

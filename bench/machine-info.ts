@@ -1,11 +1,21 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { availableParallelism, cpus, release, totalmem } from "node:os";
+import {
+  availableParallelism,
+  cpus,
+  loadavg,
+  release,
+  totalmem,
+} from "node:os";
 import type { MachineInfo } from "./bench-results.ts";
 
-/** The host the figures were measured on. */
-export function machineInfo(): MachineInfo {
+/**
+ * The host the figures were measured on. Other work on it shows in the
+ * load average: a 2-core host at a load of 2 was already busy.
+ */
+export function machineInfo(loadAtStart: number): MachineInfo {
   return {
+    loadAverage: [round(loadAtStart), round(loadavg()[0] ?? 0)],
     cpus: availableParallelism(),
     cpuModel: cpuModel(),
     memoryMb: Math.round(totalmem() / 2 ** 20),
@@ -13,6 +23,10 @@ export function machineInfo(): MachineInfo {
     node: process.version,
     natsServer: natsServerVersion(),
   };
+}
+
+function round(load: number): number {
+  return Math.round(load * 100) / 100;
 }
 
 function cpuModel(): string {

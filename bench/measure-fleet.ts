@@ -115,7 +115,10 @@ async function propagationAtOnce(
     { length: atOnce },
     (_, i) => fleet.devices[i * step]!,
   );
-  const latencies = await propagate(target(fleet), devices);
+  const latencies: number[] = [];
+  for (let round = 0; round < options.atOnceRounds; round++) {
+    latencies.push(...(await propagate(target(fleet), devices)));
+  }
   return { ...latencyStats(latencies), atOnce };
 }
 

@@ -18,7 +18,8 @@ const ROWS: Row[] = [
     (f) =>
       f.propagationMany === null
         ? "n/a"
-        : `${ms(f.propagationMany.p50Ms)} / ${ms(f.propagationMany.p99Ms)} (${f.propagationMany.atOnce})`,
+        : `${ms(f.propagationMany.p50Ms)} / ${ms(f.propagationMany.p99Ms)} ` +
+          `(${f.propagationMany.samples / f.propagationMany.atOnce}x${f.propagationMany.atOnce})`,
   ],
   ["in-sync sweep: duration (s)", (f) => s(f.sweep.durationMs)],
   ["in-sync sweep: minion CPU (s)", (f) => s(f.sweep.cpuMs)],
@@ -55,7 +56,7 @@ export function reportTable(results: BenchResults): string {
   const c = results.configs;
   const lines = [
     `ncm benchmark: ${m.cpus} CPUs (${m.cpuModel}), ${(m.memoryMb / 1024).toFixed(1)} GB, ` +
-      `node ${m.node}, nats-server ${m.natsServer}`,
+      `node ${m.node}, nats-server ${m.natsServer}; load ${m.loadAverage[0]} at start, ${m.loadAverage[1]} at end`,
     `ncm processes: ${results.launch}; ${c.templates} AVD configs of ` +
       `${kb(c.minBytes)} to ${kb(c.maxBytes)} KB (mean ${kb(c.meanBytes)} KB)`,
     "",

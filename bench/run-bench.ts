@@ -1,4 +1,5 @@
 import { mkdir, writeFile } from "node:fs/promises";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { measureBaseline } from "./baseline.ts";
 import type { BenchOptions } from "./bench-options.ts";
@@ -19,6 +20,7 @@ export async function runBench(
   progress: Progress,
 ): Promise<BenchResults> {
   const startedAt = new Date();
+  const loadAtStart = loadavg()[0] ?? 0;
   const templates = await loadTemplates(options.configs);
   const fleets: FleetResult[] = [];
   for (const size of [...options.devices].sort((a, b) => a - b)) {
@@ -40,7 +42,7 @@ export async function runBench(
   return {
     startedAt: startedAt.toISOString(),
     durationS: Math.round((Date.now() - startedAt.getTime()) / 1000),
-    machine: machineInfo(),
+    machine: machineInfo(loadAtStart),
     launch: LAUNCH,
     configs: configSet(options.configs, templates),
     fleets,

@@ -18,7 +18,7 @@ export interface BenchOptions {
   sweeps: number;
   /** Writes to one key in the burst scenario. */
   burstWrites: number;
-  /** Longest wait for the minion's idle RSS, in seconds. */
+  /** How long the minion idles before its idle RSS is read, in seconds. */
   idleSeconds: number;
   /** Folder of AVD `.cfg` files the device configs are made from. */
   configs: string;
@@ -56,7 +56,7 @@ export const BENCH_DEFAULTS: BenchOptions = {
   atOnceRounds: 3,
   sweeps: 3,
   burstWrites: 100,
-  idleSeconds: 75,
+  idleSeconds: 70,
   configs: defaultConfigs(),
   out: join(ROOT, "bench", "results"),
   publish: false,
@@ -86,7 +86,7 @@ export const BENCH_USAGE = `usage: npm run bench -- [options]
   --rounds N             rounds of changing them at once (3)
   --sweeps N             in-sync sweeps per size, median reported (3)
   --burst N              writes to one key in the burst (100)
-  --idle S               longest wait for idle RSS, in seconds (75)
+  --idle S               idle time before idle RSS is read, in seconds (70)
   --configs DIR          AVD .cfg files the device configs are made from
   --out DIR              where latest.json and latest.svg go (bench/results)
   --publish              also write docs/benchmarks.json and .svg

@@ -36,7 +36,7 @@ export interface SweepRun {
 }
 
 export interface MemoryReading {
-  /** Idle: after V8's memory reducer ran, or the idle wait ran out. */
+  /** Idle: after `idleWaitMs` with nothing asked of the minion. */
   rssKb: number;
   /** rssKb divided by the devices the minion manages. */
   rssPerDeviceKb: number;

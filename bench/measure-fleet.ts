@@ -139,20 +139,18 @@ async function memory(
   const pid = fleet.minion.pid;
   const busy = procUsage(pid).rssKb;
   progress(`${fleet.devices.length} devices: idle RSS`);
-  const idle = await idleRss(
-    () => procUsage(pid).rssKb,
-    options.idleSeconds * 1000,
-  );
+  const idleMs = options.idleSeconds * 1000;
+  const idle = await idleRss(() => procUsage(pid).rssKb, idleMs);
   const perDevice = (kb: number) =>
     Math.round((kb / fleet.devices.length) * 10) / 10;
   const peak = procUsage(pid).peakRssKb;
   return {
-    rssKb: idle.rssKb,
-    rssPerDeviceKb: perDevice(idle.rssKb),
+    rssKb: idle,
+    rssPerDeviceKb: perDevice(idle),
     busyRssKb: busy,
     busyRssPerDeviceKb: perDevice(busy),
     peakRssKb: peak,
     peakRssPerDeviceKb: perDevice(peak),
-    idleWaitMs: idle.waitedMs,
+    idleWaitMs: idleMs,
   };
 }

@@ -49,6 +49,16 @@ export interface MemoryReading {
   idleWaitMs: number;
 }
 
+/** CPU time each process spent, divided by the changes made meanwhile. */
+export interface CpuPerChange {
+  minion: number;
+  simulator: number;
+  watcher: number;
+  natsServer: number;
+  /** The bench itself: writing files, reading status and events. */
+  bench: number;
+}
+
 export interface FleetResult {
   devices: number;
   /** Minion start to every device in sync, each applied from scratch. */
@@ -58,7 +68,9 @@ export interface FleetResult {
    * Latencies of every round of `atOnce` devices changed together, pooled.
    * Null when the fleet is too small to change several at once.
    */
-  propagationMany: (LatencyStats & { atOnce: number }) | null;
+  propagationMany:
+    | (LatencyStats & { atOnce: number; cpuMsPerChange: CpuPerChange })
+    | null;
   /** The median of the in-sync sweeps, and each of them. */
   sweep: SweepRun & { runs: SweepRun[] };
   driftSweep: SweepRun & { drifted: number };

@@ -41,6 +41,7 @@ export class Fleet {
   readonly sim: NcmProcess;
   readonly watch: NcmProcess;
   readonly minion: NcmProcess;
+  readonly natsServerPid: number;
   /** From minion start to every device in sync. */
   readonly startup: FleetResult["startup"];
   readonly #stops: (() => Promise<void>)[];
@@ -58,6 +59,7 @@ export class Fleet {
     this.sim = parts.sim;
     this.watch = parts.watch;
     this.minion = parts.minion;
+    this.natsServerPid = parts.natsServerPid;
     this.startup = parts.startup;
     this.#stops = stops;
   }
@@ -166,7 +168,18 @@ export class Fleet {
     };
     const intended = await openIntended(nc);
     return new Fleet(
-      { devices, files, nc, intended, observer, sim, watch, minion, startup },
+      {
+        devices,
+        files,
+        nc,
+        intended,
+        observer,
+        sim,
+        watch,
+        minion,
+        natsServerPid: nats.pid as number,
+        startup,
+      },
       stops,
     );
   }

@@ -1,12 +1,12 @@
 import type { BenchOptions } from "./bench-options.ts";
-import type { FleetResult, SweepRun } from "./bench-results.ts";
+import type { CpuPerChange, FleetResult, SweepRun } from "./bench-results.ts";
 import { burst } from "./burst.ts";
 import { loginOf } from "./fleet-files.ts";
 import type { Fleet } from "./fleet-run.ts";
 import { idleRss } from "./idle-rss.ts";
-import { latencyStats, median } from "./latency-stats.ts";
+import { latencyStats, median, round } from "./latency-stats.ts";
 import { makeDrift } from "./make-drift.ts";
-import { procUsage } from "./proc-usage.ts";
+import { cpuMs, procUsage } from "./proc-usage.ts";
 import { type PropagationTarget, propagate } from "./propagation.ts";
 import { runSweep } from "./run-sweep.ts";
 
@@ -116,10 +116,36 @@ async function propagationAtOnce(
     (_, i) => fleet.devices[i * step]!,
   );
   const latencies: number[] = [];
-  for (let round = 0; round < options.atOnceRounds; round++) {
+  const before = cpuOf(fleet);
+  for (let i = 0; i < options.atOnceRounds; i++) {
     latencies.push(...(await propagate(target(fleet), devices)));
   }
-  return { ...latencyStats(latencies), atOnce };
+  const after = cpuOf(fleet);
+  const perChange = (key: keyof CpuPerChange) =>
+    round((after[key] - before[key]) / latencies.length);
+  return {
+    ...latencyStats(latencies),
+    atOnce,
+    cpuMsPerChange: {
+      minion: perChange("minion"),
+      simulator: perChange("simulator"),
+      watcher: perChange("watcher"),
+      natsServer: perChange("natsServer"),
+      bench: perChange("bench"),
+    },
+  };
+}
+
+/** CPU time so far of every process taking part, in ms. */
+function cpuOf(fleet: Fleet): CpuPerChange {
+  const own = process.cpuUsage();
+  return {
+    minion: cpuMs(fleet.minion.pid),
+    simulator: cpuMs(fleet.sim.pid),
+    watcher: cpuMs(fleet.watch.pid),
+    natsServer: cpuMs(fleet.natsServerPid),
+    bench: (own.user + own.system) / 1000,
+  };
 }
 
 function target(fleet: Fleet): PropagationTarget {

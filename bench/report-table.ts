@@ -21,6 +21,17 @@ const ROWS: Row[] = [
         : `${ms(f.propagationMany.p50Ms)} / ${ms(f.propagationMany.p99Ms)} ` +
           `(${f.propagationMany.samples / f.propagationMany.atOnce}x${f.propagationMany.atOnce})`,
   ],
+  [
+    "  CPU per change: minion / sim / watch / nats / bench (ms)",
+    (f) => {
+      const c = f.propagationMany?.cpuMsPerChange;
+      return c === undefined
+        ? "n/a"
+        : [c.minion, c.simulator, c.watcher, c.natsServer, c.bench]
+            .map((v) => v.toFixed(1))
+            .join(" / ");
+    },
+  ],
   ["in-sync sweep: duration (s)", (f) => s(f.sweep.durationMs)],
   ["in-sync sweep: minion CPU (s)", (f) => s(f.sweep.cpuMs)],
   ["in-sync sweep: simulator CPU (s)", (f) => s(f.sweep.simCpuMs)],

@@ -29,6 +29,8 @@ import type {
 const DEFAULT_SETTLE_MS = 20;
 /** A burst is waited out for at most this many settle periods (1 s). */
 const MAX_SETTLE_ROUNDS = 50;
+/** Retry delay after a commit refused by fencing. */
+const FENCED_RETRY_MS = 1_000;
 
 /** Why a pass was asked for; only automatic ones respect the backoff. */
 export type PassReason = "intended" | "schedule" | "retry" | "manual";
@@ -395,7 +397,11 @@ export class DeviceWorker {
     started: number,
   ): ReconcileOutcome {
     this.#needsCleanup = true;
-    const delay = this.#backoff.fail();
+    // A fenced commit says nothing about the device: this minion could not
+    // prove its lease (NATS unreachable, or the device moved). Retry soon
+    // without growing the device's backoff.
+    const delay =
+      error.category === "fenced" ? FENCED_RETRY_MS : this.#backoff.fail();
     const unreachable =
       error.category === "unreachable" || error.category === "timeout";
     this.#update({
@@ -403,7 +409,7 @@ export class DeviceWorker {
       lastCheckAt: new Date().toISOString(),
       lastError: error.message,
       lastErrorCode: error.code,
-      nextAttemptAt: new Date(this.#backoff.until).toISOString(),
+      nextAttemptAt: new Date(Date.now() + delay).toISOString(),
     });
     this.#log.warn({
       event: "reconcile-failed",

@@ -16,6 +16,7 @@ import {
   openOwners,
   openStatus,
 } from "../core/nats/resources.ts";
+import { KvFollower } from "../core/nats/kv-follower.ts";
 import { VERSION } from "../core/version.ts";
 import { FunctionHost } from "../functions/host.ts";
 import type { DeviceSpec, Inventory } from "../inventory/types.ts";
@@ -105,6 +106,7 @@ export class Minion {
   readonly #managed = new Map<string, Managed>();
   /** Latest intended value of every candidate device, owned or not. */
   readonly #intendedValues = new Map<string, IntendedConfig | null>();
+  readonly #intendedSeen = new Map<string, number>();
   readonly #controls = new Map<string, DeviceControl>();
   readonly #schedule = new Schedule();
   readonly #limiter: PQueue;
@@ -115,6 +117,7 @@ export class Minion {
   /** Pinned SSH host keys, shared with every other minion. */
   #hostKeys!: KV;
   #watches: { stop(): void }[] = [];
+  #intendedFollower: KvFollower | null = null;
   #functions: FunctionHost | null = null;
   #ownership: Ownership | null = null;
   #stopped = false;
@@ -257,6 +260,7 @@ export class Minion {
   async #startOwnership(replicas: number): Promise<void> {
     const { nc } = this.#options;
     const ownership = new Ownership({
+      nc,
       minions: await openMinions(nc, { replicas }),
       owners: await openOwners(nc, { replicas }),
       name: this.name,
@@ -273,7 +277,9 @@ export class Minion {
 
   async #followReconnects(ownership: Ownership): Promise<void> {
     for await (const status of this.#options.nc.status()) {
-      if (status.type === "reconnect") {
+      if (status.type === "disconnect") {
+        ownership.disconnected();
+      } else if (status.type === "reconnect") {
         ownership.reconnected();
       }
     }
@@ -348,16 +354,21 @@ export class Minion {
     if (awaited.size === 0) {
       caughtUp.resolve();
     }
-    const watch = await this.#intended.watch();
-    this.#watches.push(watch);
-    void (async () => {
-      for await (const entry of watch) {
+    const follower = new KvFollower({
+      nc: this.#options.nc,
+      kv: this.#intended,
+      onEntry: (entry) => {
         this.#onIntended(entry);
         if (awaited.delete(entry.key) && awaited.size === 0) {
           caughtUp.resolve();
         }
-      }
-    })();
+      },
+      log: this.#log,
+      name: "intended",
+    });
+    this.#intendedFollower = follower;
+    this.#watches.push(follower);
+    await follower.start();
     // Ownership starts once every candidate has its intended value, so a
     // device is never taken for unmanaged by a race at start.
     await Promise.race([caughtUp.promise, delay(INITIAL_WATCH_MS)]);
@@ -367,6 +378,11 @@ export class Minion {
     if (!this.#specs.has(entry.key)) {
       return;
     }
+    // A restarted watch delivers the current values again: skip what we have.
+    if (entry.revision <= (this.#intendedSeen.get(entry.key) ?? 0)) {
+      return;
+    }
+    this.#intendedSeen.set(entry.key, entry.revision);
     const value =
       entry.operation === "PUT"
         ? { revision: entry.revision, text: entry.string() }
@@ -389,21 +405,42 @@ export class Minion {
    * device.
    */
   async #watchControl(control: KV): Promise<void> {
-    const watch = await control.watch();
-    this.#watches.push(watch);
-    void (async () => {
-      for await (const entry of watch) {
-        const value = entry.operation === "PUT" ? parseControl(entry) : null;
-        if (value === null) {
-          this.#controls.delete(entry.key);
-        } else {
-          this.#controls.set(entry.key, value);
-        }
-        this.#managed
-          .get(entry.key)
-          ?.worker.setPaused(value?.paused ?? false, value?.by);
-      }
-    })();
+    const follower = new KvFollower({
+      nc: this.#options.nc,
+      kv: control,
+      onEntry: (entry) => this.#onControl(entry),
+      log: this.#log,
+      name: "control",
+    });
+    this.#watches.push(follower);
+    await follower.start();
+  }
+
+  #onControl(entry: KvEntry): void {
+    const value = entry.operation === "PUT" ? parseControl(entry) : null;
+    if (value === null) {
+      this.#controls.delete(entry.key);
+    } else {
+      this.#controls.set(entry.key, value);
+    }
+    this.#managed
+      .get(entry.key)
+      ?.worker.setPaused(value?.paused ?? false, value?.by);
+  }
+
+  /**
+   * While the intended watch is broken (its consumer died with a server and
+   * cannot be recreated yet), a scheduled pass reads its device's intended
+   * value directly, so a sweep still applies what was written meanwhile.
+   */
+  async #refreshIntended(device: string): Promise<void> {
+    if (this.#intendedFollower?.healthy !== false) {
+      return;
+    }
+    const entry = await this.#intended.get(device).catch(() => null);
+    if (entry !== null) {
+      this.#onIntended(entry);
+    }
   }
 
   #startSchedule(): void {
@@ -422,7 +459,10 @@ export class Minion {
       this.#schedule.add(
         interval,
         () => devices.filter((d) => this.#managed.has(d)),
-        (device) => this.#managed.get(device)?.worker.request("schedule"),
+        async (device) => {
+          await this.#refreshIntended(device);
+          return this.#managed.get(device)?.worker.request("schedule");
+        },
         (outcomes, ms) => logSweep(this.#log, summariseSweep(outcomes, ms)),
       );
     }

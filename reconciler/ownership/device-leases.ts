@@ -1,7 +1,11 @@
 import { EventEmitter } from "node:events";
 import type { KV, KvEntry } from "@nats-io/kv";
+import type { NatsConnection } from "@nats-io/nats-core";
 import { NcmError } from "../../core/errors.ts";
 import type { Logger } from "../../core/log.ts";
+import { KvFollower } from "../../core/nats/kv-follower.ts";
+import { type LeaderEntry, leaderGet } from "../../core/nats/leader-get.ts";
+import { OWNERS_BUCKET } from "../../core/nats/resources.ts";
 
 /** The value under a device's key in the `owners` bucket. */
 export interface OwnerRecord {
@@ -17,6 +21,7 @@ interface Known {
 }
 
 export interface DeviceLeasesOptions {
+  nc: NatsConnection;
   kv: KV;
   name: string;
   instance: string;
@@ -30,17 +35,19 @@ export interface DeviceLeasesOptions {
  */
 export class DeviceLeases extends EventEmitter<{ change: [device: string] }> {
   readonly #kv: KV;
+  readonly #nc: NatsConnection;
   readonly #name: string;
   readonly #instance: string;
   readonly #log: Logger;
   readonly #known = new Map<string, Known>();
   /** Devices we hold, with the revision of our claim. */
   readonly #held = new Map<string, number>();
-  #watch: { stop(): void } | null = null;
+  #follower: KvFollower | null = null;
 
   constructor(options: DeviceLeasesOptions) {
     super();
     this.#kv = options.kv;
+    this.#nc = options.nc;
     this.#name = options.name;
     this.#instance = options.instance;
     this.#log = options.log;
@@ -48,15 +55,18 @@ export class DeviceLeases extends EventEmitter<{ change: [device: string] }> {
 
   /** Resolves once the current records have been read. */
   async start(): Promise<void> {
-    const watch = await this.#kv.watch();
-    this.#watch = watch;
-    void (async () => {
-      for await (const entry of watch) {
+    this.#follower = new KvFollower({
+      nc: this.#nc,
+      kv: this.#kv,
+      onEntry: (entry) => {
         if (this.#remember(entry)) {
           this.emit("change", entry.key);
         }
-      }
-    })();
+      },
+      log: this.#log,
+      name: "owners",
+    });
+    await this.#follower.start();
     // The watch delivers current values too, but without telling when it
     // has caught up; reading them directly makes start() complete.
     for await (const key of await this.#kv.keys()) {
@@ -68,7 +78,7 @@ export class DeviceLeases extends EventEmitter<{ change: [device: string] }> {
   }
 
   stop(): void {
-    this.#watch?.stop();
+    this.#follower?.stop();
   }
 
   current(device: string): OwnerRecord | null {
@@ -117,7 +127,24 @@ export class DeviceLeases extends EventEmitter<{ change: [device: string] }> {
         device,
         err: (err as Error).message,
       });
+      await this.#refresh(device);
       return false;
+    }
+  }
+
+  /**
+   * After a lost compare-and-set our copy of the record is stale (the watch
+   * may be down after a failover): read it from the leader so the next
+   * rebalance decides on what is really there.
+   */
+  async #refresh(device: string): Promise<void> {
+    try {
+      const entry = await leaderGet(this.#nc, OWNERS_BUCKET, device);
+      if (entry !== null) {
+        this.#rememberRaw(device, entry);
+      }
+    } catch {
+      // NATS unreachable: the next rebalance tries again.
     }
   }
 
@@ -156,13 +183,16 @@ export class DeviceLeases extends EventEmitter<{ change: [device: string] }> {
    */
   async verify(device: string): Promise<void> {
     const revision = this.#held.get(device);
-    const entry = await this.#kv.get(device);
+    const entry = await leaderGet(this.#nc, OWNERS_BUCKET, device);
     if (
       revision === undefined ||
       entry === null ||
       entry.revision !== revision
     ) {
-      this.#held.delete(device);
+      // What we just read is news the watch may not have brought yet.
+      if (entry !== null) {
+        this.#rememberRaw(device, entry);
+      }
       throw new NcmError(
         "fenced",
         "LEASE_LOST",
@@ -170,6 +200,24 @@ export class DeviceLeases extends EventEmitter<{ change: [device: string] }> {
         { retryable: false },
       );
     }
+  }
+
+  #rememberRaw(device: string, entry: LeaderEntry): void {
+    const known = this.#known.get(device);
+    if (known !== undefined && known.revision >= entry.revision) {
+      return;
+    }
+    let record: OwnerRecord | null = null;
+    if (entry.operation === "PUT") {
+      try {
+        record = JSON.parse(
+          new TextDecoder().decode(entry.data),
+        ) as OwnerRecord;
+      } catch {
+        record = null;
+      }
+    }
+    this.#known.set(device, { record, revision: entry.revision });
   }
 
   /** Keeps the newest revision per device; false for stale news. */

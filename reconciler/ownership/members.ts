@@ -2,7 +2,9 @@ import { EventEmitter } from "node:events";
 import { hostname } from "node:os";
 import { performance } from "node:perf_hooks";
 import type { KV, KvEntry } from "@nats-io/kv";
+import type { NatsConnection } from "@nats-io/nats-core";
 import type { Logger } from "../../core/log.ts";
+import { KvFollower } from "../../core/nats/kv-follower.ts";
 
 /** What a live minion announces in the `minions` bucket. */
 export interface MemberRecord {
@@ -26,11 +28,14 @@ export interface MemberRecord {
 
 interface Observed {
   record: MemberRecord;
+  /** KV revision of the record: only a newer one is a heartbeat. */
+  revision: number;
   /** performance.now() when its record last changed, on this host's clock. */
   seenAt: number;
 }
 
 export interface MembersOptions {
+  nc: NatsConnection;
   kv: KV;
   self: Omit<MemberRecord, "heartbeatAt" | "host" | "pid" | "startedAt">;
   log: Logger;
@@ -43,16 +48,20 @@ export interface MembersOptions {
  */
 export class Members extends EventEmitter<{ change: [] }> {
   readonly #kv: KV;
+  readonly #nc: NatsConnection;
   readonly #self: MemberRecord;
   readonly #log: Logger;
   readonly #peers = new Map<string, Observed>();
   #lastBeat = Number.NEGATIVE_INFINITY;
+  #startedAt = performance.now();
+  #disconnectedAt: number | null = null;
   #timer: NodeJS.Timeout | undefined;
-  #watch: { stop(): void } | null = null;
+  #follower: KvFollower | null = null;
 
   constructor(options: MembersOptions) {
     super();
     this.#kv = options.kv;
+    this.#nc = options.nc;
     this.#log = options.log;
     const now = new Date().toISOString();
     this.#self = {
@@ -77,13 +86,15 @@ export class Members extends EventEmitter<{ change: [] }> {
   }
 
   async start(): Promise<void> {
-    const watch = await this.#kv.watch();
-    this.#watch = watch;
-    void (async () => {
-      for await (const entry of watch) {
-        this.#observe(entry);
-      }
-    })();
+    this.#startedAt = performance.now();
+    this.#follower = new KvFollower({
+      nc: this.#nc,
+      kv: this.#kv,
+      onEntry: (entry) => this.#observe(entry),
+      log: this.#log,
+      name: "minions",
+    });
+    await this.#follower.start();
     await this.heartbeat();
     this.#timer = setInterval(
       () => void this.heartbeat(),
@@ -125,10 +136,12 @@ export class Members extends EventEmitter<{ change: [] }> {
       return true;
     }
     const peer = this.#peers.get(name);
-    if (
-      peer === undefined ||
-      (instance !== undefined && peer.record.instance !== instance)
-    ) {
+    if (peer === undefined) {
+      // Right after our start the watch may not have shown every peer yet:
+      // an unknown owner gets one lease of benefit of the doubt.
+      return performance.now() - this.#startedAt < this.#self.ttlMs;
+    }
+    if (instance !== undefined && peer.record.instance !== instance) {
       return false;
     }
     return performance.now() - peer.seenAt < peer.record.ttlMs;
@@ -155,15 +168,26 @@ export class Members extends EventEmitter<{ change: [] }> {
    */
   resetObservations(): void {
     const now = performance.now();
+    const lostAt = this.#disconnectedAt ?? now;
     for (const peer of this.#peers.values()) {
-      peer.seenAt = now;
+      // Only peers alive when we lost contact: a peer already dead then
+      // must not come back to life because we were away.
+      if (lostAt - peer.seenAt < peer.record.ttlMs) {
+        peer.seenAt = now;
+      }
     }
+    this.#disconnectedAt = null;
+  }
+
+  /** Remembers when we lost NATS, for {@link resetObservations}. */
+  disconnected(): void {
+    this.#disconnectedAt ??= performance.now();
   }
 
   /** Leaves the group at once: peers take our devices without waiting. */
   async stop(): Promise<void> {
     clearInterval(this.#timer);
-    this.#watch?.stop();
+    this.#follower?.stop();
     await this.#kv.delete(this.#self.name).catch(() => undefined);
   }
 
@@ -179,9 +203,17 @@ export class Members extends EventEmitter<{ change: [] }> {
     } catch {
       return;
     }
-    const known = this.#peers.has(entry.key);
-    this.#peers.set(entry.key, { record, seenAt: performance.now() });
-    if (!known) {
+    const known = this.#peers.get(entry.key);
+    if (known !== undefined && known.revision >= entry.revision) {
+      // A restarted watch replays current records: no sign of life.
+      return;
+    }
+    this.#peers.set(entry.key, {
+      record,
+      revision: entry.revision,
+      seenAt: performance.now(),
+    });
+    if (known === undefined) {
       this.emit("change");
     }
   }

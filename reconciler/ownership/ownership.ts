@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { KV } from "@nats-io/kv";
+import type { NatsConnection } from "@nats-io/nats-core";
 import PQueue from "p-queue";
 import { NcmError } from "../../core/errors.ts";
 import type { Logger } from "../../core/log.ts";
@@ -8,6 +9,7 @@ import { Members } from "./members.ts";
 import { rendezvousOwner } from "./rendezvous.ts";
 
 export interface OwnershipOptions {
+  nc: NatsConnection;
   minions: KV;
   owners: KV;
   name: string;
@@ -48,6 +50,7 @@ export class Ownership {
     this.#log = options.log;
     const instance = randomUUID();
     this.#members = new Members({
+      nc: options.nc,
       kv: options.minions,
       self: {
         name: options.name,
@@ -59,6 +62,7 @@ export class Ownership {
       log: options.log,
     });
     this.#leases = new DeviceLeases({
+      nc: options.nc,
       kv: options.owners,
       name: options.name,
       instance,
@@ -82,6 +86,10 @@ export class Ownership {
   }
 
   /** Peers' clocks start afresh after a NATS outage; see Members. */
+  disconnected(): void {
+    this.#members.disconnected();
+  }
+
   reconnected(): void {
     this.#members.resetObservations();
     void this.#members.heartbeat();
@@ -101,7 +109,21 @@ export class Ownership {
         { retryable: true },
       );
     }
-    await this.#leases.verify(device);
+    try {
+      await this.#leases.verify(device);
+    } catch (err) {
+      // Let the rebalance notice the loss and stop the device's worker.
+      this.#soon();
+      if (err instanceof NcmError) {
+        throw err;
+      }
+      throw new NcmError(
+        "fenced",
+        "LEASE_UNCONFIRMED",
+        `${device}: cannot confirm this minion still owns the device (${(err as Error).message}); commit refused`,
+        { cause: err, retryable: true },
+      );
+    }
   }
 
   rebalance(): Promise<void> {

@@ -46,7 +46,9 @@ describe("minion crash", { skip: natsServerMissing() ?? false }, () => {
     const sim = lab.sims.device(device);
     // The confirmation is held back, so the minion is caught between
     // `commit timer` and `configure session NAME commit`.
-    sim.setFaults({ stall: { pattern: "^configure session \\S+ commit$", ms: 5_000 } });
+    sim.setFaults({
+      stall: { pattern: "^configure session \\S+ commit$", ms: 5_000 },
+    });
     await waitUntil(
       "a commit awaiting confirmation",
       () =>

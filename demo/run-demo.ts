@@ -3,7 +3,6 @@ import { copyFile, mkdir, mkdtemp, readdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { NatsConnection } from "@nats-io/nats-core";
 import { NatsServer, natsServerMissing } from "../clab/nats-server.ts";
 import { SimHost } from "../clab/sim/sim-host.ts";
 import { NcmError } from "../core/errors.ts";

@@ -37,7 +37,7 @@ function lockoutProblem(spec: DeviceSpec, config: string): string | null {
   }
   if (checkableAddress(spec.host)) {
     const address = new RegExp(
-      `^ip(v6)? address ${escape(spec.host)}/\\d+( |$)`,
+      `^ip(v6)? address ${escapeRegExp(spec.host)}/\\d+( |$)`,
     );
     if (!lines.some((l) => address.test(l))) {
       return `assigns ${spec.host}, the address ncm connects to, to no interface`;
@@ -58,6 +58,6 @@ function checkableAddress(host: string): boolean {
   return !(host.startsWith("127.") || host === "::1");
 }
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

@@ -4,6 +4,7 @@ import type { NatsConnection } from "@nats-io/nats-core";
 import PQueue from "p-queue";
 import { UsageError } from "../core/errors.ts";
 import type { Logger } from "../core/log.ts";
+import { KvFollower } from "../core/nats/kv-follower.ts";
 import {
   type DeviceControl,
   ensureEventsStream,
@@ -16,7 +17,6 @@ import {
   openOwners,
   openStatus,
 } from "../core/nats/resources.ts";
-import { KvFollower } from "../core/nats/kv-follower.ts";
 import { VERSION } from "../core/version.ts";
 import { FunctionHost } from "../functions/host.ts";
 import type { DeviceSpec, Inventory } from "../inventory/types.ts";

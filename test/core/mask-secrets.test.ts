@@ -36,7 +36,8 @@ describe("maskSecrets", () => {
 
 describe("maskSecrets across lines", () => {
   it("maskSecrets - never masks the first token of the next line", () => {
-    const text = "no enable password\nno aaa root\n   neighbor X send-community\n   neighbor X maximum-routes 0";
+    const text =
+      "no enable password\nno aaa root\n   neighbor X send-community\n   neighbor X maximum-routes 0";
     assert.equal(maskSecrets(text), text);
   });
 });

@@ -93,8 +93,7 @@ describe("NATS outage", { skip: natsServerMissing() ?? false }, () => {
       "the edit made during the outage published",
       async () => {
         const entry = await (await kv("intended")).get("leaf1");
-        return entry !== null &&
-          entry.string().includes("WRITTEN_DURING_OUTAGE")
+        return entry?.string().includes("WRITTEN_DURING_OUTAGE")
           ? entry.revision
           : null;
       },

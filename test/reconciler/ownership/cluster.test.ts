@@ -44,8 +44,6 @@ describe("minions on a NATS cluster", {
   let sims: SimHost;
   let nc: NatsConnection;
   let intended: KV;
-  let owners: KV;
-  let status: KV;
   const minions = new Map<string, NcmProcess>();
 
   const startMinion = (name: string): NcmProcess => {
@@ -145,8 +143,8 @@ describe("minions on a NATS cluster", {
     nc = await connectNats({ servers: cluster.urls });
     const kvm = new Kvm(nc);
     intended = await kvm.create("intended", { history: 64, replicas: 3 });
-    owners = await kvm.create("owners", { history: 1, replicas: 3 });
-    status = await kvm.create("status", { history: 1, replicas: 3 });
+    await kvm.create("owners", { history: 1, replicas: 3 });
+    await kvm.create("status", { history: 1, replicas: 3 });
   });
   after(async () => {
     if (process.env.NCM_TEST_LOGS !== undefined) {

@@ -42,7 +42,8 @@ export interface BenchOptions {
  */
 function defaultConfigs(): string {
   const fixtures =
-    process.env.NCM_AVD_FIXTURES ?? "/work/shared/fixtures/avd/examples";
+    process.env.NCM_AVD_FIXTURES ??
+    join(ROOT, "..", "shared", "fixtures", "avd", "examples");
   return existsSync(fixtures)
     ? fixtures
     : join(ROOT, "examples", "avd-lab", "configs");

@@ -206,7 +206,9 @@ Things to try, in another terminal (export NATS_URL=${server} first):
   Make drift        ssh -p ${leaf1.port} -o UserKnownHostsFile=${sims.knownHostsFile} ${DEMO_USER}@${leaf1.host}
                     (password ${DEMO_PASSWORD}; then: enable, configure, hostname oops, end)
   See status        npx ncm status
-  Device diff       npx ncm device running leaf1 --inventory ${inventory}
+  See the audit     npx ncm history leaf1
+  Call a function   nats req ncm.leaf1.check ''
+  Running config    npx ncm device running leaf1 --inventory ${inventory}
 
 Drift is corrected within 15 seconds. Press Ctrl-C to stop everything.
 

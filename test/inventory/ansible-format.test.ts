@@ -1,14 +1,12 @@
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
 import { NcmError } from "../../core/errors.ts";
 import { loadInventory, parseInventory } from "../../inventory/load.ts";
 import { runNcm } from "../cli/run-ncm.ts";
+import { fixture } from "../harness/fixtures.ts";
 
-const AVD_INVENTORY = fileURLToPath(
-  new URL("../../../shared/fixtures/avd/inventory.yml", import.meta.url),
-);
+const AVD_INVENTORY = fixture("avd", "inventory.yml");
 const SECRET = "Vry-S3cret-Pw";
 const SOURCE = "/srv/ansible/inventory.yml";
 

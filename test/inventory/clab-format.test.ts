@@ -1,13 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
 import { NcmError } from "../../core/errors.ts";
 import { detectFormat } from "../../inventory/detect-format.ts";
 import { loadInventory, parseInventory } from "../../inventory/load.ts";
+import { fixture } from "../harness/fixtures.ts";
 
-const AVD_TOPOLOGY = fileURLToPath(
-  new URL("../../../shared/fixtures/avd/topo.clab.yml", import.meta.url),
-);
+const AVD_TOPOLOGY = fixture("avd", "topo.clab.yml");
 const SECRET = "clab-S3cret";
 const ENV = { NCM_PASSWORD: SECRET };
 

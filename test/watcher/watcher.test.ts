@@ -21,13 +21,14 @@ import { openIntended } from "../../core/nats/resources.ts";
 import { publishOnce } from "../../watcher/publish-once.ts";
 import type { WatcherOptions } from "../../watcher/types.ts";
 import { Watcher } from "../../watcher/watcher.ts";
+import { fixture } from "../harness/fixtures.ts";
 import { NatsServer, natsServerMissing } from "../harness/nats-server.ts";
 import { waitUntil } from "../harness/wait.ts";
 import { LogCapture } from "./log-capture.ts";
 import { nextEvent, recordEvents } from "./watch-events.ts";
 
 const missing = natsServerMissing();
-const AVD = "/work/shared/fixtures/avd/intended/configs";
+const AVD = fixture("avd", "intended", "configs");
 const LAB = ["leaf1", "leaf2", "spine1"];
 /** Small enough to test the size limit without writing megabytes. */
 const MAX_PAYLOAD = 64 * 1024;

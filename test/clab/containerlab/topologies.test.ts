@@ -6,10 +6,11 @@ import { fileURLToPath } from "node:url";
 import { Ajv, type ValidateFunction } from "ajv";
 import { parse } from "yaml";
 import { loadInventory } from "../../../inventory/load.ts";
+import { fixture } from "../../harness/fixtures.ts";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const LABS = join(ROOT, "clab/containerlab");
-const FIXTURES = resolve(ROOT, "../shared/fixtures");
+const FIXTURES = fixture();
 const SCHEMA = join(FIXTURES, "containerlab/clab.schema.json");
 const AVD_TOPOLOGY = join(FIXTURES, "avd/topo.clab.yml");
 

@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { fixture } from "../../harness/fixtures.ts";
 
 /** The Arista AVD example configs shared by the project. */
-export const AVD_DIR =
-  process.env.NCM_AVD_FIXTURES ?? "/work/shared/fixtures/avd";
+export const AVD_DIR = fixture("avd");
 
 export interface Fixture {
   /** Path relative to the fixture directory. */

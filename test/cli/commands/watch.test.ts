@@ -11,12 +11,13 @@ import type { KV } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { connectNats } from "../../../core/nats/connect.ts";
 import { openIntended } from "../../../core/nats/resources.ts";
+import { fixture } from "../../harness/fixtures.ts";
 import { NatsServer, natsServerMissing } from "../../harness/nats-server.ts";
 import { waitUntil } from "../../harness/wait.ts";
 import { runNcm } from "../run-ncm.ts";
 
 const missing = natsServerMissing();
-const AVD = "/work/shared/fixtures/avd/intended/configs";
+const AVD = fixture("avd", "intended", "configs");
 const MAIN = fileURLToPath(new URL("../../../cli/main.ts", import.meta.url));
 
 /** `ncm watch` left running, with its stderr (JSON log lines) collected. */

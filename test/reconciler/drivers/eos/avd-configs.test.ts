@@ -8,8 +8,9 @@ import { SimHost } from "../../../../clab/sim/sim-host.ts";
 import type { DeviceSpec } from "../../../../inventory/types.ts";
 import { createDriver } from "../../../../reconciler/drivers/create-driver.ts";
 import type { DeviceDriver } from "../../../../reconciler/drivers/types.ts";
+import { fixture } from "../../../harness/fixtures.ts";
 
-const FIXTURES = "/work/shared/fixtures/avd";
+const FIXTURES = fixture("avd");
 const USER = "admin";
 const PASSWORD = "avd-sim-pw";
 

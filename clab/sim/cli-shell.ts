@@ -255,7 +255,12 @@ export class CliShell {
         return ok();
       case "show-session-diffs":
         return ok(
-          sessionDiff(this.#device.running, session.tree, session.name),
+          sessionDiff(
+            this.#device.running,
+            session.tree,
+            session.name,
+            this.#device.runningBody(),
+          ),
         );
       case "show-session-config":
         return ok(renderConfig(session.tree));
@@ -342,7 +347,7 @@ export class CliShell {
     const running = this.#device.running;
     return ok(
       diffs
-        ? sessionDiff(running, session.tree, name)
+        ? sessionDiff(running, session.tree, name, this.#device.runningBody())
         : renderConfig(session.tree),
     );
   }

@@ -46,6 +46,8 @@ export class DeviceState {
   #seed: string | undefined;
   #running: ConfigNode | undefined;
   #runningText: string | undefined;
+  #runningBody: string | undefined;
+  #hostname: string | undefined;
   #terminals = 0;
 
   constructor(name: string, seed: string, faults: SimFaults, log: Logger) {
@@ -65,20 +67,31 @@ export class DeviceState {
 
   replaceRunning(root: ConfigNode): void {
     this.#running = root;
-    this.#runningText = undefined;
+    this.#forgetRendered();
   }
 
   /** Called when the running-config was edited in place (configure mode). */
   runningEdited(): void {
-    this.#runningText = undefined;
+    this.#forgetRendered();
   }
 
-  /** The configured hostname, or EOS's default when none is set. */
+  /**
+   * The configured hostname, or EOS's default when none is set. Kept until
+   * the config changes: every prompt shows it, so a pasted config would
+   * otherwise search the top level once per line.
+   */
   hostname(): string {
-    const line = this.running.children.find((child) =>
-      child.line.startsWith("hostname "),
-    );
-    return line?.line.slice("hostname ".length) ?? "localhost";
+    this.#hostname ??=
+      this.running.children
+        .find((child) => child.line.startsWith("hostname "))
+        ?.line.slice("hostname ".length) ?? "localhost";
+    return this.#hostname;
+  }
+
+  /** The running-config rendered without its header, as diffs compare it. */
+  runningBody(): string {
+    this.#runningBody ??= renderConfig(this.running);
+    return this.#runningBody;
   }
 
   /** Exactly what `show running-config` prints. */
@@ -87,7 +100,7 @@ export class DeviceState {
     // anyone edits, and a large config takes milliseconds to render.
     this.#runningText ??=
       runningConfigHeader(this.hostname(), SIM_EOS_VERSION) +
-      renderConfig(this.running);
+      this.runningBody();
     return this.#runningText;
   }
 
@@ -95,6 +108,12 @@ export class DeviceState {
   nextTerminal(): string {
     this.#terminals += 1;
     return `vty${this.#terminals}`;
+  }
+
+  #forgetRendered(): void {
+    this.#runningText = undefined;
+    this.#runningBody = undefined;
+    this.#hostname = undefined;
   }
 
   #parseSeed(): ConfigNode {

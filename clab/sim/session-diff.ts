@@ -11,11 +11,15 @@ import { renderConfig } from "./render-config.ts";
 /** Lines of context around each change, as EOS prints. */
 const CONTEXT = 3;
 
-/** The unified diff from `running` to `session`; empty when equal. */
+/**
+ * The unified diff from `running` to `session`; empty when equal.
+ * `renderedRunning` is `renderConfig(running)` when the caller keeps it.
+ */
 export function sessionDiff(
   running: ConfigNode,
   session: ConfigNode,
   sessionName: string,
+  renderedRunning?: string,
 ): string {
   if (treesEqual(running, session)) {
     return "";
@@ -23,7 +27,7 @@ export function sessionDiff(
   const patch = createTwoFilesPatch(
     "system:/running-config",
     `session:/${sessionName}-session-config`,
-    renderConfig(running),
+    renderedRunning ?? renderConfig(running),
     renderConfig(session),
     undefined,
     undefined,

@@ -80,10 +80,8 @@ export class EosDriver implements DeviceDriver {
       await this.#enterSession(connection, name);
       this.#open = { name, connection, entered: true };
       try {
-        await this.#run(connection, "rollback clean-config");
-        await this.#sendConfig(connection, name, lines);
-        const diff = await this.#run(connection, "show session-config diffs");
-        return new EosConfigSession(name, textOf(diff.lines), this.#control);
+        const diff = await this.#sendConfig(connection, name, lines);
+        return new EosConfigSession(name, textOf(diff), this.#control);
       } catch (err) {
         await this.#abandon(connection, name, err);
         throw err;
@@ -241,42 +239,59 @@ export class EosDriver implements DeviceDriver {
   }
 
   /**
-   * Pipelines the config lines into the session. Only counts are logged:
-   * config text never reaches a log line.
+   * Empties the session, pipelines the config lines into it and returns
+   * the session diff's lines. The two commands around the config ride in
+   * the same pipeline: a round trip each saved on every change, and safe,
+   * since nothing is committed here and any `% ` answer (to them or to a
+   * line) still fails the load. Only counts are logged: config text never
+   * reaches a log line.
    */
   async #sendConfig(
     connection: EosConnection,
     name: string,
     lines: readonly ConfigLine[],
-  ): Promise<void> {
+  ): Promise<string[]> {
     this.#log.debug({
       event: "config-lines-sent",
       session: name,
       lines: lines.length,
     });
-    const result = await connection.shell.runPipelined(
-      lines.map((line) => line.text),
-      {
-        windowLines: this.#options.pipelineLines,
-        windowBytes: this.#options.pipelineBytes,
-        label: `the config lines of session ${name}`,
-        expectMode: isSessionMode,
-      },
-    );
+    const commands = [CLEAN_CONFIG, ...lines.map((l) => l.text), SHOW_DIFF];
+    const result = await connection.shell.runPipelined(commands, {
+      windowLines: this.#options.pipelineLines,
+      windowBytes: this.#options.pipelineBytes,
+      label: `the config lines of session ${name}`,
+      expectMode: isSessionMode,
+    });
+    const last = commands.length - 1;
+    const byIndex = new Map(result.outputs.map((o) => [o.index, o.lines]));
+    this.#assertAnswered(CLEAN_CONFIG, byIndex.get(0) ?? []);
     const rejected = result.outputs.flatMap((output) =>
-      rejection(lines[output.index], output.lines),
+      output.index === 0 || output.index === last
+        ? []
+        : rejection(lines[output.index - 1], output.lines),
     );
     if (rejected.length > 0) {
       throw rejectedConfig(this.device, rejected);
     }
     if (result.strayMode !== null) {
-      const line = lines[result.strayMode.index]?.lineNumber ?? 0;
       throw unexpectedPrompt(
         this.device,
-        `config line ${line}`,
+        strayWhere(result.strayMode.index, last, lines),
         "config-s-…",
         result.strayMode.mode,
       );
+    }
+    const diff = byIndex.get(last) ?? [];
+    this.#assertAnswered(SHOW_DIFF, diff);
+    return diff;
+  }
+
+  /** A `% ` line in a command's output fails it, as `#run` does. */
+  #assertAnswered(command: string, output: readonly string[]): void {
+    const error = errorLines(output)[0];
+    if (error !== undefined) {
+      throw commandFailed(this.device, command, error);
     }
   }
 
@@ -379,6 +394,24 @@ export class EosDriver implements DeviceDriver {
 }
 
 function ignore(): void {}
+
+const CLEAN_CONFIG = "rollback clean-config";
+const SHOW_DIFF = "show session-config diffs";
+
+/** Names the pipelined command after which the prompt changed mode. */
+function strayWhere(
+  index: number,
+  last: number,
+  lines: readonly ConfigLine[],
+): string {
+  if (index === 0) {
+    return `"${CLEAN_CONFIG}"`;
+  }
+  if (index === last) {
+    return `"${SHOW_DIFF}"`;
+  }
+  return `config line ${lines[index - 1]?.lineNumber ?? 0}`;
+}
 
 /**
  * The shell is in a mode we did not put it in: sending anything more could

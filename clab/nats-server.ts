@@ -21,6 +21,12 @@ export interface NatsServerOptions {
   config?: string;
   /** A fixed client port; a free one is chosen otherwise. */
   port?: number;
+  /**
+   * Run in a process group of its own. A terminal's Ctrl-C signals the
+   * whole foreground group: the demo needs its server alive while its
+   * minion stops cleanly, and stops the server itself last.
+   */
+  ownProcessGroup?: boolean;
 }
 
 /**
@@ -33,11 +39,13 @@ export class NatsServer {
   readonly dir: string;
   #process: ChildProcess | null = null;
   #configFile: string;
+  readonly #detached: boolean;
 
-  private constructor(port: number, dir: string) {
+  private constructor(port: number, dir: string, detached: boolean) {
     this.port = port;
     this.dir = dir;
     this.#configFile = join(dir, "server.conf");
+    this.#detached = detached;
   }
 
   get url(): string {
@@ -51,7 +59,7 @@ export class NatsServer {
   static async start(options: NatsServerOptions = {}): Promise<NatsServer> {
     const dir = await mkdtemp(join(tmpdir(), "ncm-nats-"));
     const port = options.port ?? (await freePort());
-    const server = new NatsServer(port, dir);
+    const server = new NatsServer(port, dir, options.ownProcessGroup === true);
     const config = [
       `listen: "127.0.0.1:${port}"`,
       `jetstream { store_dir: "${join(dir, "js")}" }`,
@@ -71,6 +79,7 @@ export class NatsServer {
   #spawn(): Promise<void> {
     const child = spawn(BINARY, ["-c", this.#configFile], {
       stdio: ["ignore", "ignore", "pipe"],
+      detached: this.#detached,
     });
     this.#process = child;
     return new Promise((resolve, reject) => {

@@ -1,12 +1,26 @@
-/** Resolves on the first SIGINT or SIGTERM, so long-running commands can stop cleanly. */
-export function untilSignal(): Promise<NodeJS.Signals> {
+/**
+ * Signals that end a long-running command. SIGHUP is among them: a
+ * closed terminal must stop a demo or a minion as cleanly as Ctrl-C, not
+ * kill it with sessions open and children left running.
+ */
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+
+/**
+ * Resolves on the first of `signals`, so long-running commands can stop
+ * cleanly. `ncm sim` leaves SIGHUP out: there it re-reads the faults.
+ */
+export function untilSignal(
+  signals: readonly NodeJS.Signals[] = STOP_SIGNALS,
+): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
     const onSignal = (signal: NodeJS.Signals): void => {
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
+      for (const name of signals) {
+        process.off(name, onSignal);
+      }
       resolve(signal);
     };
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
+    for (const name of signals) {
+      process.on(name, onSignal);
+    }
   });
 }

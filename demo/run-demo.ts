@@ -7,7 +7,11 @@ import { NatsServer, natsServerMissing } from "../clab/nats-server.ts";
 import { SimHost } from "../clab/sim/sim-host.ts";
 import { NcmError } from "../core/errors.ts";
 import type { Logger } from "../core/log.ts";
-import { connectNats, type NatsOptions } from "../core/nats/connect.ts";
+import {
+  closeNats,
+  connectNats,
+  type NatsOptions,
+} from "../core/nats/connect.ts";
 import { openStatus } from "../core/nats/resources.ts";
 import { loadInventory } from "../inventory/load.ts";
 import { Minion } from "../reconciler/minion.ts";
@@ -77,7 +81,7 @@ export class Demo {
     const sims = await this.#startSims(log);
     const inventoryFile = await this.#writeInventory(sims);
     const nc = await connectNats({ ...natsOptions, name: "ncm-demo" }, log);
-    this.#stops.push(() => nc.drain());
+    this.#stops.push(() => closeNats(nc));
 
     const watcher = new Watcher({
       nc,
@@ -120,7 +124,7 @@ export class Demo {
         },
       );
     }
-    const server = await NatsServer.start();
+    const server = await NatsServer.start({ ownProcessGroup: true });
     this.#stops.push(() => server.stop());
     return { servers: [server.url] };
   }

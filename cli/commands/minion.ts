@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import { type Command, Option } from "commander";
 import { UsageError } from "../../core/errors.ts";
-import { connectNats } from "../../core/nats/connect.ts";
+import { closeNats, connectNats } from "../../core/nats/connect.ts";
 import { loadInventory } from "../../inventory/load.ts";
 import type { MinionMetrics } from "../../metrics/minion-metrics.ts";
 import {
@@ -144,7 +144,7 @@ async function runConnected(
     stopProgress();
     await minion.stop();
   } finally {
-    await nc.drain().catch(() => nc.close());
+    await closeNats(nc);
   }
 }
 

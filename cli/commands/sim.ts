@@ -75,7 +75,7 @@ async function runSim(flags: SimFlags, log: Logger): Promise<void> {
   const onHangup = () => void reloadFaults(flags.inventory, sims, log);
   process.on("SIGHUP", onHangup);
   try {
-    await untilSignal();
+    await untilSignal(["SIGINT", "SIGTERM"]);
   } finally {
     process.off("SIGHUP", onHangup);
     await sims.stop();

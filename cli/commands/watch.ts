@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { NcmError, UsageError } from "../../core/errors.ts";
 import type { Logger } from "../../core/log.ts";
-import { connectNats } from "../../core/nats/connect.ts";
+import { closeNats, connectNats } from "../../core/nats/connect.ts";
 import { assertFolder, DEFAULTS } from "../../watcher/options.ts";
 import { publishOnce } from "../../watcher/publish-once.ts";
 import type { PublishSummary, WatcherOptions } from "../../watcher/types.ts";
@@ -68,7 +68,7 @@ async function runWatch(
       await watchUntilSignal({ ...options, prune: flags.prune === true });
     }
   } finally {
-    await nc.drain().catch(() => nc.close());
+    await closeNats(nc);
   }
 }
 

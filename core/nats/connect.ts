@@ -75,12 +75,52 @@ export async function connectNats(
 
 /**
  * Server URLs as they may be shown: a password written into a URL
- * (`nats://user:pw@host`) is replaced, the user name kept.
+ * (`nats://user:pw@host`) is replaced and the user name kept; a token
+ * (`nats://token@host`) is replaced whole. The host never holds an `@`,
+ * so the last one ends the credentials, whatever characters they hold.
  */
 export function displayServers(servers: readonly string[]): string {
-  return servers
-    .map((url) => url.replace(/\/\/([^:@/]*):[^@/]*@/, "//$1:***@"))
-    .join(",");
+  return servers.map(displayServer).join(",");
+}
+
+function displayServer(url: string): string {
+  const start = url.indexOf("//") + 2;
+  const at = url.lastIndexOf("@");
+  if (start < 2 || at < start) {
+    return url;
+  }
+  const credentials = url.slice(start, at);
+  const colon = credentials.indexOf(":");
+  const shown = colon < 0 ? "***" : `${credentials.slice(0, colon)}:***`;
+  return `${url.slice(0, start)}${shown}${url.slice(at)}`;
+}
+
+/** How long a closing connection may take to flush before it is cut. */
+const CLOSE_DEADLINE_MS = 2_000;
+
+/**
+ * Drains the connection, so replies and writes in flight are sent, but
+ * gives up after a deadline: with the server gone a drain waits on a
+ * flush that cannot happen, and Ctrl-C must still end the process.
+ */
+export async function closeNats(
+  nc: NatsConnection,
+  deadlineMs = CLOSE_DEADLINE_MS,
+): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<"late">((resolve) => {
+    timer = setTimeout(() => resolve("late"), deadlineMs);
+  });
+  try {
+    const result = await Promise.race([nc.drain(), deadline]);
+    if (result === "late") {
+      await nc.close();
+    }
+  } catch {
+    await nc.close().catch(() => undefined);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Node's codes for a server certificate it could not verify. */

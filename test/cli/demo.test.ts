@@ -1,21 +1,46 @@
 import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
 import { describe, it } from "node:test";
 import { natsServerMissing } from "../harness/nats-server.ts";
 import { spawnNcm } from "./run-ncm.ts";
 
+/** The pids a process started, from procfs (Linux). */
+async function childrenOf(pid: number): Promise<number[]> {
+  const text = await readFile(`/proc/${pid}/task/${pid}/children`, "utf8");
+  return text
+    .split(" ")
+    .filter((word) => word.trim() !== "")
+    .map(Number);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 describe("ncm demo", { skip: natsServerMissing() ?? false }, () => {
   it("demo - brings spine1, leaf1 and leaf2 in sync and stops cleanly on Ctrl-C", async () => {
-    const demo = spawnNcm(["demo"]);
+    // A terminal's Ctrl-C signals the whole foreground process group, the
+    // demo's nats-server included: the test does the same.
+    const demo = spawnNcm(["demo"], {}, { processGroup: true });
+    let children: number[] = [];
     try {
       await demo.waitFor(/Press Ctrl-C/);
       for (const device of ["spine1", "leaf1", "leaf2"]) {
         await demo.waitFor(new RegExp(`^${device}: in-sync$`, "m"), 60_000);
       }
+      children = await childrenOf(demo.pid);
+      assert.ok(children.length > 0, "the demo runs its own nats-server");
     } finally {
       const started = Date.now();
       const code = await demo.stop("SIGINT");
       assert.equal(code, 0, demo.output().stderr);
       assert.ok(Date.now() - started < 10_000, "the demo stops within seconds");
     }
+    assert.deepEqual(children.filter(alive), [], "no child outlives the demo");
   });
 });

@@ -60,9 +60,18 @@ export interface NcmProcess {
   stop(signal?: NodeJS.Signals): Promise<number | string | null>;
 }
 
+export interface SpawnOptions {
+  /**
+   * Start ncm as the leader of a process group of its own, and signal the
+   * whole group in `stop`, as a terminal does on Ctrl-C.
+   */
+  processGroup?: boolean;
+}
+
 export function spawnNcm(
   args: readonly string[],
   extraEnv: NodeJS.ProcessEnv = {},
+  options: SpawnOptions = {},
 ): NcmProcess {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -79,6 +88,7 @@ export function spawnNcm(
     cwd: ROOT,
     env,
     stdio: ["ignore", "pipe", "pipe"],
+    detached: options.processGroup === true,
   });
   let stdout = "";
   let stderr = "";
@@ -139,7 +149,11 @@ export function spawnNcm(
     },
     async stop(signal = "SIGTERM") {
       if (child.exitCode === null && child.signalCode === null) {
-        child.kill(signal);
+        if (options.processGroup === true && child.pid !== undefined) {
+          process.kill(-child.pid, signal);
+        } else {
+          child.kill(signal);
+        }
       }
       const timer = setTimeout(() => child.kill("SIGKILL"), DEADLINE_MS);
       try {

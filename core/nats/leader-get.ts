@@ -19,7 +19,9 @@ export async function leaderGet(
   bucket: string,
   key: string,
 ): Promise<LeaderEntry | null> {
-  const jsm = await jetstreamManager(nc);
+  // checkAPI would ask for the account info first: a second round trip
+  // on every fenced commit, for a check the connection made long ago.
+  const jsm = await jetstreamManager(nc, { checkAPI: false });
   const msg = await jsm.streams.getMessage(`KV_${bucket}`, {
     last_by_subj: `$KV.${bucket}.${key}`,
   });

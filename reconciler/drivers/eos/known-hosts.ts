@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { NcmError } from "../../../core/errors.ts";
 
 /**
@@ -25,8 +25,8 @@ export const acceptAnyHostKey: HostKeyVerifier = () => true;
  * Checks host keys against an OpenSSH known_hosts file, as `ssh` would for
  * `host` (port 22) or `[host]:port`: plain and hashed (`|1|…`) host
  * patterns, comma-separated lists, `@revoked` entries. A host with no entry
- * is refused. The file is read at every check, so edits apply at the next
- * connection.
+ * is refused. The file is looked at on every check, so edits apply at the
+ * next connection.
  */
 export function knownHostsVerifier(
   file: string,
@@ -52,23 +52,78 @@ export async function knownHostEntries(
   port: number,
 ): Promise<KnownHostEntry[]> {
   const name = port === 22 ? host : `[${host}]:${port}`;
-  const text = await readKnownHosts(file);
-  return parseKnownHosts(text).filter((e) =>
-    e.patterns.some((p) => hostMatches(p, name)),
-  );
+  const index = await knownHostsIndex(file);
+  return [
+    ...(index.plain.get(name) ?? []),
+    ...index.hashed.filter((e) => e.patterns.some((p) => hostMatches(p, name))),
+  ];
+}
+
+/** A parsed known_hosts file: plain names looked up, hashed ones tried. */
+interface KnownHostsIndex {
+  mtimeMs: number;
+  size: number;
+  plain: Map<string, KnownHostEntry[]>;
+  hashed: KnownHostEntry[];
+}
+
+/**
+ * Parsed files, kept while their size and mtime stay the same: a minion
+ * connecting to a thousand devices named in one file would otherwise
+ * parse all of it a thousand times, at every start and reconnect.
+ */
+const indexes = new Map<string, KnownHostsIndex>();
+
+async function knownHostsIndex(file: string): Promise<KnownHostsIndex> {
+  const info = await stat(file).catch((err: unknown) => {
+    throw unreadable(file, err);
+  });
+  const cached = indexes.get(file);
+  if (cached?.mtimeMs === info.mtimeMs && cached.size === info.size) {
+    return cached;
+  }
+  const index = {
+    ...indexOf(parseKnownHosts(await readKnownHosts(file))),
+    mtimeMs: info.mtimeMs,
+    size: info.size,
+  };
+  indexes.set(file, index);
+  return index;
+}
+
+function indexOf(
+  entries: readonly KnownHostEntry[],
+): Pick<KnownHostsIndex, "plain" | "hashed"> {
+  const plain = new Map<string, KnownHostEntry[]>();
+  const hashed: KnownHostEntry[] = [];
+  for (const entry of entries) {
+    if (entry.patterns.some((p) => p.startsWith("|1|"))) {
+      hashed.push(entry);
+    }
+    for (const pattern of entry.patterns) {
+      if (!pattern.startsWith("|1|")) {
+        plain.set(pattern, [...(plain.get(pattern) ?? []), entry]);
+      }
+    }
+  }
+  return { plain, hashed };
 }
 
 async function readKnownHosts(file: string): Promise<string> {
   try {
     return await readFile(file, "utf8");
   } catch (err) {
-    throw new NcmError(
-      "input",
-      "KNOWN_HOSTS_UNREADABLE",
-      `cannot read known_hosts file ${JSON.stringify(file)}: ${(err as Error).message}`,
-      { cause: err },
-    );
+    throw unreadable(file, err);
   }
+}
+
+function unreadable(file: string, err: unknown): NcmError {
+  return new NcmError(
+    "input",
+    "KNOWN_HOSTS_UNREADABLE",
+    `cannot read known_hosts file ${JSON.stringify(file)}: ${(err as Error).message}`,
+    { cause: err },
+  );
 }
 
 export interface KnownHostEntry {

@@ -71,6 +71,18 @@ describe("knownHostsVerifier", () => {
     );
   });
 
+  it("known hosts - an edit of the file applies at the next check", async () => {
+    const path = await file([`[127.0.0.1]:2201 ${ed.text}`]);
+    const verify = knownHostsVerifier(path, "127.0.0.1", 2201);
+    assert.equal(await verify(ed.blob), true);
+    // Same length, so only the changed mtime tells the edit apart.
+    await writeFile(path, `[127.0.0.1]:2209 ${ed.text}\n`);
+    assert.equal(await verify(ed.blob), false);
+    await writeFile(path, `[127.0.0.1]:2201 ${rsa.text}\n`);
+    assert.equal(await verify(rsa.blob), true);
+    assert.equal(await verify(ed.blob), false);
+  });
+
   it("known hosts - an unknown host is refused", async () => {
     const path = await file([`[127.0.0.1]:2201 ${ed.text}`]);
     assert.equal(

@@ -74,7 +74,7 @@ function buildProgram(): Command {
         "replicas of the buckets and stream ncm creates",
       ).default("1"),
     )
-    .showHelpAfterError("(run ncm --help for usage)")
+    .configureOutput({ outputError: (text, write) => write(usageLine(text)) })
     .exitOverride();
   for (const register of COMMANDS) {
     register(program);
@@ -83,6 +83,19 @@ function buildProgram(): Command {
     c.exitOverride();
   });
   return program;
+}
+
+/**
+ * Commander's message as the one line SPEC promises for a usage error:
+ * its "error:" becomes the "ncm:" of every other message, a suggestion
+ * such as "(Did you mean --json?)" joins the line, and the hint ends it.
+ */
+function usageLine(text: string): string {
+  const reason = text
+    .trim()
+    .replace(/^error: /, "")
+    .replace(/\s*\n\s*/g, " ");
+  return `ncm: ${reason} (run ncm --help for usage)\n`;
 }
 
 type Register = (program: Command) => void;

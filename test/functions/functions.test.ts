@@ -202,9 +202,29 @@ describe("functions over NATS", { skip: natsServerMissing() ?? false }, () => {
     assert.deepEqual(statuses.map((s) => s.device).sort(), ["leaf1", "leaf2"]);
   });
 
-  it("functions - a usage error exits 2", async () => {
-    const run = await ncm("rollback", "leaf2", "--revision", "minus-one");
-    assert.equal(run.code, 2);
-    assert.equal(run.stderr.trim().split("\n").length >= 1, true);
-  });
+  const usageErrors = [
+    { what: "an unknown option", args: ["status", "--bogus"] },
+    { what: "a misspelt option", args: ["status", "--jsn"] },
+    { what: "an unknown command", args: ["frobnicate"] },
+    { what: "a missing argument", args: ["diff"] },
+    { what: "a missing required option", args: ["rollback", "leaf2"] },
+    { what: "too many arguments", args: ["diff", "leaf1", "leaf2"] },
+    {
+      what: "a malformed value",
+      args: ["rollback", "leaf2", "--revision", "minus-one"],
+    },
+  ];
+  for (const c of usageErrors) {
+    it(`functions - ${c.what} exits 2 with a one-line reason`, async () => {
+      const run = await ncm(...c.args);
+      assert.equal(run.code, 2, run.stderr);
+      assert.equal(run.stdout, "");
+      assert.match(run.stderr, /^ncm: \S.*\n$/);
+      assert.equal(
+        run.stderr.split("\n").filter((line) => line.trim() !== "").length,
+        1,
+        run.stderr,
+      );
+    });
+  }
 });

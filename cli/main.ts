@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { realpathSync } from "node:fs";
+import { pathToFileURL } from "node:url";
 import { Command, CommanderError, Option } from "commander";
 import { NcmError, UsageError } from "../core/errors.ts";
 import { VERSION } from "../core/version.ts";
@@ -148,11 +150,23 @@ function reportError(err: unknown): number {
   return EXIT_FAILURE;
 }
 
-const isEntry =
-  import.meta.url === `file://${process.argv[1]}` ||
-  process.argv[1]?.endsWith("/ncm") === true;
+/**
+ * True when this module is the program node was asked to run, however it
+ * was reached: npm's `ncm` link, any other symlink, or a path with spaces
+ * or non-ASCII characters, which a URL spells escaped.
+ */
+function isEntry(script: string | undefined): boolean {
+  if (script === undefined) {
+    return false;
+  }
+  try {
+    return import.meta.url === pathToFileURL(realpathSync(script)).href;
+  } catch {
+    return false;
+  }
+}
 
-if (isEntry) {
+if (isEntry(process.argv[1])) {
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

@@ -13,12 +13,22 @@ export interface NcmRun {
   stderr: string;
 }
 
+export interface RunOptions {
+  /** The script node runs instead of cli/main.ts, e.g. a link to it. */
+  script?: string;
+  /** Variables added to (or, when undefined, removed from) the environment. */
+  env?: NodeJS.ProcessEnv;
+}
+
 /**
  * Runs the real CLI in a child process, as a user would, and collects its
  * output and exit status. NATS_URL and friends are cleared so only the
  * arguments decide where it connects.
  */
-export function runNcm(args: readonly string[]): Promise<NcmRun> {
+export function runNcm(
+  args: readonly string[],
+  options: RunOptions = {},
+): Promise<NcmRun> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NO_COLOR: "1",
@@ -27,7 +37,15 @@ export function runNcm(args: readonly string[]): Promise<NcmRun> {
   for (const name of ["NATS_URL", "NATS_CREDS", "NATS_USER", "NATS_PASSWORD"]) {
     delete env[name];
   }
-  const child = spawn(process.execPath, ["--import", "tsx", MAIN, ...args], {
+  for (const [name, value] of Object.entries(options.env ?? {})) {
+    if (value === undefined) {
+      delete env[name];
+    } else {
+      env[name] = value;
+    }
+  }
+  const script = options.script ?? MAIN;
+  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
     cwd: ROOT,
     env,
     stdio: ["ignore", "pipe", "pipe"],

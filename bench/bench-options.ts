@@ -24,7 +24,7 @@ export interface BenchOptions {
   configs: string;
   /** Where latest.json and latest.svg are written. */
   out: string;
-  /** Also write docs/benchmarks.json and docs/benchmarks.svg. */
+  /** Also write docs/benchmarks.json, benchmarks.svg and BENCHMARKS.md. */
   publish: boolean;
   /** Print a one-line JSON summary last. */
   json: boolean;
@@ -90,7 +90,7 @@ export const BENCH_USAGE = `usage: npm run bench -- [options]
   --idle S               idle time before idle RSS is read, in seconds (70)
   --configs DIR          AVD .cfg files the device configs are made from
   --out DIR              where latest.json and latest.svg go (bench/results)
-  --publish              also write docs/benchmarks.json and .svg
+  --publish              also write docs/benchmarks.json, .svg and BENCHMARKS.md
   --cpu-prof DIR         profile the minion and simulator (node --cpu-prof)
   --minion-flags "..."   extra node flags for the minion, for experiments
   --minion-args "..."    extra ncm minion arguments, for experiments

@@ -7,10 +7,10 @@ import type { FleetObserver } from "./fleet-observer.ts";
 import { round } from "./latency-stats.ts";
 
 /**
- * Writes `writes` revisions of one device's key as fast as the client can
- * (all puts in flight together, as a script looping over `nats kv put`
- * would), then waits until the last revision is applied and counts the
- * commits it took: ncm coalesces a burst to its latest revision.
+ * Writes `writes` revisions of one device's key one after the other, each
+ * put awaited, as a script looping over `nats kv put` makes them, then
+ * waits until the last revision is applied and counts the commits it
+ * took: ncm coalesces a burst to its latest revision.
  */
 export async function burst(
   intended: KV,
@@ -20,16 +20,17 @@ export async function burst(
 ): Promise<FleetResult["burst"]> {
   const from = observer.eventCount;
   const started = performance.now();
-  const revisions = await Promise.all(
-    Array.from({ length: writes }, (_, i) =>
-      intended.put(
+  const revisions: number[] = [];
+  for (let i = 0; i < writes; i++) {
+    revisions.push(
+      await intended.put(
         device.name,
         deviceConfig(device.template, device.name, [
           `snmp-server contact bench-burst-${i}`,
         ]),
       ),
-    ),
-  );
+    );
+  }
   const last = Math.max(...revisions);
   const lastApplied = () =>
     observer

@@ -10,6 +10,7 @@ import { machineInfo } from "./machine-info.ts";
 import { measureFleet, type Progress } from "./measure-fleet.ts";
 import { LAUNCH } from "./ncm-process.ts";
 import { ROOT } from "./paths.ts";
+import { reportMarkdown } from "./report-markdown.ts";
 import { checkTargets, memoryRatio } from "./targets.ts";
 
 const DOCS = join(ROOT, "docs");
@@ -52,7 +53,10 @@ export async function runBench(
   };
 }
 
-/** Writes latest.json and latest.svg, and the docs copies when publishing. */
+/**
+ * Writes latest.json and latest.svg, and when publishing the docs copies
+ * and docs/BENCHMARKS.md.
+ */
 export async function saveResults(
   results: BenchResults,
   svg: string,
@@ -67,9 +71,14 @@ export async function saveResults(
   await writeFile(written[0]!, json);
   await writeFile(written[1]!, svg);
   if (options.publish) {
-    written.push(join(DOCS, "benchmarks.json"), join(DOCS, "benchmarks.svg"));
+    written.push(
+      join(DOCS, "benchmarks.json"),
+      join(DOCS, "benchmarks.svg"),
+      join(DOCS, "BENCHMARKS.md"),
+    );
     await writeFile(written[2]!, json);
     await writeFile(written[3]!, svg);
+    await writeFile(written[4]!, reportMarkdown(results));
   }
   return written;
 }

@@ -11,8 +11,9 @@ const REFRESH_MS = 250;
 /**
  * "first sweep: 120/300 devices checked" on one terminal line while a
  * freshly started minion checks its devices, then cleared. Silent when the
- * stream is no terminal, so logs stay clean. Returns a function that stops
- * it early (at shutdown).
+ * stream is no terminal, so logs stay clean, and done at once for a minion
+ * that owns no device (its peers own them all): it has nothing to sweep.
+ * Returns a function that stops it early (at shutdown).
  */
 export function showFirstSweep(
   minion: SweepSource,
@@ -23,22 +24,31 @@ export function showFirstSweep(
     return () => undefined;
   }
   let shown = false;
+  let timer: NodeJS.Timeout | undefined;
   const stop = (): void => {
-    clearInterval(timer);
+    clearTimeout(timer);
     if (shown) {
       stream.write("\r\u001b[K");
+      shown = false;
     }
   };
-  const timer = setInterval(() => {
+  // One timeout at a time rather than an interval: the line ends by simply
+  // not scheduling the next refresh.
+  const refresh = (): void => {
     const { done, total } = checked(minion, since);
-    if (total > 0 && done >= total) {
+    if (done >= total) {
       stop();
       return;
     }
     stream.write(`\r\u001b[Kfirst sweep: ${done}/${total} devices checked`);
     shown = true;
-  }, REFRESH_MS);
-  timer.unref();
+    schedule();
+  };
+  const schedule = (): void => {
+    timer = setTimeout(refresh, REFRESH_MS);
+    timer.unref();
+  };
+  schedule();
   return stop;
 }
 

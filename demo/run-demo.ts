@@ -206,7 +206,7 @@ ncm demo: three simulated Arista EOS switches kept on their AVD configs.
 Things to try, in another terminal (export NATS_URL=${server} first):
 
   Edit a file       sed -i 's/description ROUTER_ID/description LOOPBACK/' ${configs}/leaf1.cfg
-  Write the bucket  nats kv put intended leaf1 "$(cat ${configs}/leaf1.cfg)"
+  Write the bucket  nats kv put intended leaf1 < ${configs}/leaf1.cfg
   Make drift        ssh -p ${leaf1.port} -o UserKnownHostsFile=${sims.knownHostsFile} ${DEMO_USER}@${leaf1.host}
                     (password ${DEMO_PASSWORD}; then: enable, configure, hostname oops, end)
   See status        npx ncm status

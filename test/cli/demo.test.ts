@@ -30,6 +30,12 @@ describe("ncm demo", { skip: natsServerMissing() ?? false }, () => {
     let children: number[] = [];
     try {
       await demo.waitFor(/Press Ctrl-C/);
+      // The nats CLI reads the value from stdin when none is given, byte
+      // for byte; "$(cat file)" would strip the config's final newline.
+      assert.match(
+        demo.output().stdout,
+        /^ {2}Write the bucket {2}nats kv put intended leaf1 < \/\S+\/leaf1\.cfg$/m,
+      );
       for (const device of ["spine1", "leaf1", "leaf2"]) {
         await demo.waitFor(new RegExp(`^${device}: in-sync$`, "m"), 60_000);
       }

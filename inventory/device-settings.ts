@@ -3,7 +3,12 @@ import { type Environment, expandEnv } from "./expand-env.ts";
 import type { FieldParser } from "./field-parsers.ts";
 import * as parse from "./field-parsers.ts";
 import type { Problems } from "./problems.ts";
-import type { HostKeyPolicy, Platform, SimFaults } from "./types.ts";
+import {
+  type HostKeyPolicy,
+  PLATFORM_CHECKS,
+  type Platform,
+  type SimFaults,
+} from "./types.ts";
 
 /** What a `defaults` block or one device entry may set. */
 export interface DeviceSettings {
@@ -19,6 +24,7 @@ export interface DeviceSettings {
   interval?: string;
   allowLockout?: boolean;
   bgpPeersExpected?: string[];
+  checks?: string[];
   sim?: SimFaults;
 }
 
@@ -52,6 +58,7 @@ const SIM_FIELDS: Table<SimFaults> = {
     parse: parse.flag,
   },
   stall: { name: "stall", parse: parse.stall },
+  bgpDown: { name: "bgp_down", aliases: ["bgpDown"], parse: peerList },
 };
 
 const DEVICE_FIELDS: Table<Omit<DeviceSettings, "sim">> = {
@@ -87,6 +94,7 @@ const DEVICE_FIELDS: Table<Omit<DeviceSettings, "sim">> = {
     aliases: ["bgpPeersExpected"],
     parse: peerList,
   },
+  checks: { name: "checks", parse: checkList },
 };
 
 /** BGP peers by address or interface name: a list, possibly empty. */
@@ -98,6 +106,45 @@ function peerList(
   return Array.isArray(value) && value.every(isPeer)
     ? [...value]
     : fail("a list of peer addresses or interface names, e.g. [10.0.0.1]");
+}
+
+/**
+ * Check names: a non-empty list without repeats. Whether each name exists
+ * depends on the platform, known only once defaults are merged, so
+ * {@link unknownCheckProblems} judges that.
+ */
+function checkList(
+  value: unknown,
+  fail: (expected: string) => undefined,
+): string[] | undefined {
+  const isName = (v: unknown) => typeof v === "string" && /^\S+$/.test(v);
+  const ok =
+    Array.isArray(value) &&
+    value.length > 0 &&
+    value.every(isName) &&
+    new Set(value).size === value.length;
+  return ok
+    ? [...value]
+    : fail("a list of distinct check names, e.g. [reachable, bgp-peers]");
+}
+
+/**
+ * A problem for each name in `checks` that `platform` has no check of,
+ * with the names it has.
+ */
+export function unknownCheckProblems(
+  device: string,
+  platform: Platform,
+  checks: readonly string[] | undefined,
+): string[] {
+  const known: readonly string[] = PLATFORM_CHECKS[platform];
+  return (checks ?? [])
+    .filter((name) => !known.includes(name))
+    .map(
+      (name) =>
+        `unknown check ${JSON.stringify(name)} in checks for device ${device} ` +
+        `(platform ${platform}); expected one of ${known.join(", ")}`,
+    );
 }
 
 /** Where settings are read, for paths and the wording of messages. */

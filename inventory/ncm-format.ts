@@ -5,6 +5,7 @@ import {
   type ReadSettings,
   readSettings,
   type Scope,
+  unknownCheckProblems,
 } from "./device-settings.ts";
 import type { Environment } from "./expand-env.ts";
 import { expandPath } from "./field-parsers.ts";
@@ -118,7 +119,10 @@ function complete(
   ctx: ReadContext,
   path: readonly string[],
 ): DeviceSpec | undefined {
-  const missing = missingProblems(name, s, given);
+  const missing = [
+    ...missingProblems(name, s, given),
+    ...unknownCheckProblems(name, s.platform ?? "eos", s.checks),
+  ];
   for (const problem of missing) {
     ctx.problems.add(path, problem);
   }
@@ -146,6 +150,7 @@ function complete(
     interval: s.interval,
     allowLockout: s.allowLockout,
     bgpPeersExpected: s.bgpPeersExpected,
+    checks: s.checks,
     sim: s.sim,
   });
 }

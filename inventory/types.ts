@@ -9,6 +9,21 @@ export type Platform = "eos" | "frr";
 
 export const PLATFORMS: readonly Platform[] = ["eos", "frr"];
 
+/**
+ * The health checks of each platform, in the order `check` runs them. The
+ * inventory's `checks` key is validated against these names, so a check
+ * added to functions/checks/registry.ts is named here too (the compiler
+ * holds the two together).
+ */
+export const PLATFORM_CHECKS = {
+  eos: ["reachable", "in-sync", "no-pending-commit", "bgp-peers"],
+  frr: ["reachable", "in-sync", "bgp-peers"],
+} as const satisfies Record<Platform, readonly string[]>;
+
+/** A health check's name on platform `P`. */
+export type CheckName<P extends Platform = Platform> =
+  (typeof PLATFORM_CHECKS)[P][number];
+
 /** How the SSH host key of a device is checked. */
 export type HostKeyPolicy =
   /** Check against the `knownHosts` file; an unknown host is refused. */
@@ -37,6 +52,12 @@ export interface SimFaults {
    * between a timed commit and its confirmation.
    */
   stall?: { pattern: string; ms: number };
+  /**
+   * BGP peers (neighbor addresses, any VRF) that `show ip bgp summary`
+   * and `show bgp evpn summary` report as down (`Active`) whatever the
+   * config says: a session lost on the wire.
+   */
+  bgpDown?: string[];
 }
 
 export interface DeviceSpec {
@@ -60,10 +81,16 @@ export interface DeviceSpec {
   /** Allow configs that would remove ncm's own login or address. */
   allowLockout?: boolean;
   /**
-   * BGP peers (addresses or interface names) that must be Established,
-   * for platforms with BGP checks (frr). Absent: every configured peer.
+   * BGP peers (addresses or interface names) that must be Established for
+   * the `bgp-peers` check (eos and frr) and FRR's apply guard. Absent:
+   * every configured peer.
    */
   bgpPeersExpected?: string[];
+  /**
+   * The health checks `check` runs when the request names none, from the
+   * platform's {@link PLATFORM_CHECKS}. Absent: all of them.
+   */
+  checks?: string[];
   /** Fault switches, used only by `ncm sim`. */
   sim?: SimFaults;
 }

@@ -15,6 +15,10 @@ export type ExecCommand =
   | "show-sessions"
   | "show-named-diffs"
   | "show-named-config"
+  | "show-ip-bgp-summary"
+  | "show-ip-bgp-summary-json"
+  | "show-bgp-evpn-summary"
+  | "show-bgp-evpn-summary-json"
   | "configure"
   | "configure-session"
   | "confirm-session"
@@ -58,6 +62,12 @@ export const EXEC_COMMANDS: readonly CommandPattern<ExecCommand>[] = [
   exec("show configuration sessions detail", "show-sessions"),
   exec(`show session-config named ${ARG} diffs`, "show-named-diffs"),
   exec(`show session-config named ${ARG}`, "show-named-config"),
+  exec("show ip bgp summary", "show-ip-bgp-summary"),
+  exec("show ip bgp summary | json", "show-ip-bgp-summary-json"),
+  exec(`show ip bgp summary vrf ${ARG}`, "show-ip-bgp-summary"),
+  exec(`show ip bgp summary vrf ${ARG} | json`, "show-ip-bgp-summary-json"),
+  exec("show bgp evpn summary", "show-bgp-evpn-summary"),
+  exec("show bgp evpn summary | json", "show-bgp-evpn-summary-json"),
   exec("configure", "configure"),
   exec("configure terminal", "configure"),
   exec("configure session", "configure-session"),

@@ -24,6 +24,7 @@ import type { DeviceState } from "./device-state.ts";
 import { renderConfig } from "./render-config.ts";
 import { sessionDiff } from "./session-diff.ts";
 import type { ConfigSessionRecord } from "./sessions.ts";
+import { showBgpSummary } from "./show-bgp.ts";
 import { showHostname, showSessions, showVersion } from "./show-commands.ts";
 
 export interface ShellReply {
@@ -147,6 +148,23 @@ export class CliShell {
         return this.#namedSession(args[0]!, true);
       case "show-named-config":
         return this.#namedSession(args[0]!, false);
+      case "show-ip-bgp-summary":
+      case "show-ip-bgp-summary-json":
+        return ok(
+          showBgpSummary(device, {
+            family: "ipv4",
+            vrf: args[0],
+            json: command.endsWith("-json"),
+          }),
+        );
+      case "show-bgp-evpn-summary":
+      case "show-bgp-evpn-summary-json":
+        return ok(
+          showBgpSummary(device, {
+            family: "evpn",
+            json: command.endsWith("-json"),
+          }),
+        );
       case "configure":
         this.#mode = {
           kind: "config",

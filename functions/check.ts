@@ -4,9 +4,10 @@ import type { CheckResult } from "./checks/types.ts";
 import type { NcmFunction } from "./types.ts";
 
 /**
- * Runs the platform's health checks, or those named in the request (space
- * or comma separated), and replies with a result per check. A failing
- * check is a result, not an error.
+ * Runs the health checks named in the request (space or comma separated),
+ * else the device's `checks` from the inventory, else all of its
+ * platform's, and replies with a result per check. A failing check is a
+ * result, not an error.
  */
 export const check: NcmFunction = {
   name: "check",
@@ -16,7 +17,8 @@ export const check: NcmFunction = {
       .decode(payload)
       .split(/[\s,]+/)
       .filter((n) => n.length > 0);
-    const checks = selectChecks(context.worker.platform, names);
+    const { platform, checks: defaults } = context.worker;
+    const checks = selectChecks(platform, names, defaults);
     const results: CheckResult[] = [];
     for (const c of checks) {
       try {

@@ -91,6 +91,11 @@ export class DeviceWorker {
     return this.#options.spec.platform;
   }
 
+  /** The inventory's choice of health checks for `check`, if any. */
+  get checks(): readonly string[] | undefined {
+    return this.#options.spec.checks;
+  }
+
   get status(): Readonly<DeviceStatus> {
     return this.#status;
   }

@@ -1,17 +1,26 @@
 /**
  * The lab's topology file: a small subset of containerlab's format, so a
- * simple containerlab file of FRR nodes runs here unchanged.
+ * simple containerlab file of FRR nodes runs here unchanged. containerlab
+ * has no FRR kind: its users write `kind: linux` with an FRR image, on the
+ * node or inherited from its group, `topology.kinds` or
+ * `topology.defaults`, as containerlab resolves them. The image only says
+ * that the node is an FRR router; the lab runs the host's own FRR.
  *
  * ```yaml
  * name: frr3
  * mgmt: { ipv4-subnet: 198.18.0.0/24 }
  * topology:
+ *   kinds:
+ *     linux: { image: quay.io/frrouting/frr:10.2.1 }
  *   nodes:
- *     r1: { kind: frr }
- *     r2: { kind: frr, mgmt-ipv4: 198.18.0.12, startup-config: r2.conf }
+ *     r1: { kind: linux }
+ *     r2: { kind: linux, mgmt-ipv4: 198.18.0.12, startup-config: r2.conf }
  *   links:
  *     - endpoints: ["r1:eth1", "r2:eth1"]
  * ```
+ *
+ * `kind: frr` (and no kind at all) is ncm's own shorthand for the same,
+ * kept for files written before; containerlab refuses it.
  */
 import { readFile } from "node:fs/promises";
 import { dirname, isAbsolute, resolve } from "node:path";
@@ -89,12 +98,25 @@ const DAEMONS = new Set([
 const NODE_KEYS = [
   "kind",
   "image",
+  "group",
   "mgmt-ipv4",
   "startup-config",
   "daemons",
 ] as const;
-/** containerlab kinds that mean "a Linux box running FRR" here. */
-const KINDS = new Set(["frr", "linux"]);
+/** ncm's shorthand for a Linux node running FRR; not a containerlab kind. */
+const FRR_KIND = "frr";
+/** containerlab's kind for a plain container, FRR when its image is. */
+const LINUX_KIND = "linux";
+/** Image names of FRR, as the inventory reader also recognises them. */
+const FRR_IMAGE = /frr/i;
+const EXAMPLE_IMAGE = "quay.io/frrouting/frr:10.2.1";
+
+/** What a node inherits, as containerlab resolves it. */
+interface Inherited {
+  groups: Record<string, unknown>;
+  kinds: Record<string, unknown>;
+  defaults: Record<string, unknown>;
+}
 
 export async function loadTopology(file: string): Promise<Topology> {
   let text: string;
@@ -151,7 +173,16 @@ function readTopology(
       "missing topology; expected topology.nodes and topology.links",
     );
   }
-  const nodes = readNodes(body.nodes, dirname(source), mgmtSubnet, problems);
+  const inherited: Inherited = {
+    groups: mapping(body.groups),
+    kinds: mapping(body.kinds),
+    defaults: mapping(body.defaults),
+  };
+  const nodes = readNodes(
+    body.nodes,
+    { baseDir: dirname(source), subnet: mgmtSubnet, inherited },
+    problems,
+  );
   const links = readLinks(body.links, nodes, problems);
   checkAddresses(nodes, mgmtSubnet, problems);
   if (name === null || mgmtSubnet === null) {
@@ -189,10 +220,16 @@ function readSubnet(raw: unknown, problems: string[]): Subnet | null {
   return subnet;
 }
 
+/** What every node is read against. */
+interface NodeContext {
+  baseDir: string;
+  subnet: Subnet | null;
+  inherited: Inherited;
+}
+
 function readNodes(
   raw: unknown,
-  baseDir: string,
-  subnet: Subnet | null,
+  ctx: NodeContext,
   problems: string[],
 ): TopologyNode[] {
   if (!isMapping(raw) || Object.keys(raw).length === 0) {
@@ -200,7 +237,7 @@ function readNodes(
     return [];
   }
   return Object.entries(raw).flatMap(([name, settings]) => {
-    const node = readNode(name, settings ?? {}, baseDir, subnet, problems);
+    const node = readNode(name, settings ?? {}, ctx, problems);
     return node === null ? [] : [node];
   });
 }
@@ -208,8 +245,7 @@ function readNodes(
 function readNode(
   name: string,
   raw: unknown,
-  baseDir: string,
-  subnet: Subnet | null,
+  ctx: NodeContext,
   problems: string[],
 ): TopologyNode | null {
   const nameProblem =
@@ -219,7 +255,8 @@ function readNode(
       : null);
   if (nameProblem !== null || !isMapping(raw)) {
     problems.push(
-      nameProblem ?? `node ${name}: expected a mapping such as { kind: frr }`,
+      nameProblem ??
+        `node ${name}: expected a mapping such as { kind: linux, image: ${EXAMPLE_IMAGE} }`,
     );
     return null;
   }
@@ -230,19 +267,47 @@ function readNode(
       );
     }
   }
-  const kind = raw.kind ?? "frr";
-  if (typeof kind !== "string" || !KINDS.has(kind)) {
-    problems.push(
-      `node ${name}: kind ${JSON.stringify(kind)} cannot run here; ` +
-        "expected frr (or linux with an FRR image)",
-    );
+  const kindProblem = frrProblem(raw, ctx.inherited);
+  if (kindProblem !== null) {
+    problems.push(`node ${name}: ${kindProblem}`);
   }
   return {
     name,
-    mgmtAddress: readMgmtAddress(name, raw["mgmt-ipv4"], subnet, problems),
-    startupConfig: readPath(name, raw["startup-config"], baseDir, problems),
+    mgmtAddress: readMgmtAddress(name, raw["mgmt-ipv4"], ctx.subnet, problems),
+    startupConfig: readPath(name, raw["startup-config"], ctx.baseDir, problems),
     daemons: readDaemons(name, raw.daemons, problems),
   };
+}
+
+/**
+ * Why the node is no FRR router, or null when it is one. Kind and image
+ * come from the node, else its group, else (the image) its kind's
+ * settings, else the topology's defaults.
+ */
+function frrProblem(
+  node: Record<string, unknown>,
+  { groups, kinds, defaults }: Inherited,
+): string | null {
+  const group = mapping(groups[String(node.group ?? "")]);
+  const kind = node.kind ?? group.kind ?? defaults.kind ?? FRR_KIND;
+  if (kind === FRR_KIND) {
+    return null;
+  }
+  const expected = `expected kind linux with an FRR image such as ${EXAMPLE_IMAGE}`;
+  if (kind !== LINUX_KIND) {
+    return `kind ${JSON.stringify(kind)} cannot run here; ${expected}`;
+  }
+  const image =
+    node.image ??
+    group.image ??
+    mapping(kinds[LINUX_KIND]).image ??
+    defaults.image;
+  if (typeof image === "string" && FRR_IMAGE.test(image)) {
+    return null;
+  }
+  const has =
+    image === undefined ? "no image" : `image ${JSON.stringify(image)}`;
+  return `kind linux with ${has} is no FRR router; ${expected}`;
 }
 
 function readMgmtAddress(
@@ -373,6 +438,10 @@ function checkAddresses(
     }
     seen.add(node.mgmtAddress);
   }
+}
+
+function mapping(value: unknown): Record<string, unknown> {
+  return isMapping(value) ? value : {};
 }
 
 function isMapping(value: unknown): value is Record<string, unknown> {

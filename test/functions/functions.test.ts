@@ -130,7 +130,7 @@ describe("functions over NATS", { skip: natsServerMissing() ?? false }, () => {
     }>();
     assert.deepEqual(
       reply.checks.map((c) => c.name),
-      ["reachable", "in-sync", "no-pending-commit"],
+      ["reachable", "in-sync", "no-pending-commit", "bgp-peers"],
     );
     assert.equal(reply.ok, true);
     const one = (await request("dc1.leaf1.check", "reachable")).json<{

@@ -1,7 +1,18 @@
 import { NcmError, toNcmError } from "../../../core/errors.ts";
 import type { Logger } from "../../../core/log.ts";
 import type { DeviceSpec } from "../../../inventory/types.ts";
+import {
+  type BgpPeer,
+  type BgpVerdict,
+  judgePeers,
+} from "../frr/bgp-summary.ts";
 import type { ConfigSession, DeviceDriver, PendingCommit } from "../types.ts";
+import {
+  BGP_SUMMARIES,
+  mergeFamilies,
+  parseEosBgpSummary,
+  unreadableSummary,
+} from "./bgp-summary.ts";
 import type { CommandOutput } from "./cli-shell.ts";
 import { commitTimerArgument } from "./commit-timer.ts";
 import { type ConfigLine, configLines } from "./config-lines.ts";
@@ -109,6 +120,33 @@ export class EosDriver implements DeviceDriver {
         .filter((row) => row.state === "pending-commit-timer")
         .map((row) => row.name);
     });
+  }
+
+  /**
+   * Every BGP session of every VRF, IPv4 unicast and EVPN, as the device
+   * reports it now. Read-only: two `show` commands.
+   */
+  bgpPeers(): Promise<BgpPeer[]> {
+    return this.#exclusive(async (connection) => {
+      const lists: BgpPeer[][] = [];
+      for (const { command, family } of BGP_SUMMARIES) {
+        const output = await this.#run(connection, command);
+        try {
+          lists.push(parseEosBgpSummary(output.lines.join("\n"), family));
+        } catch (err) {
+          throw unreadableSummary(this.device, command, (err as Error).message);
+        }
+      }
+      return mergeFamilies(lists);
+    });
+  }
+
+  /**
+   * The device's expected BGP peers (`bgp_peers_expected`, else every
+   * configured one) judged as FRR's are: each must be Established.
+   */
+  async checkBgp(): Promise<BgpVerdict> {
+    return judgePeers(await this.bgpPeers(), this.#spec.bgpPeersExpected);
   }
 
   confirm(sessionName: string): Promise<void> {

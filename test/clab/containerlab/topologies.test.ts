@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { access, readFile } from "node:fs/promises";
+import { access, readdir, readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -9,7 +9,8 @@ import { loadInventory } from "../../../inventory/load.ts";
 import { fixture } from "../../harness/fixtures.ts";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
-const LABS = join(ROOT, "clab/containerlab");
+const CLAB = join(ROOT, "clab");
+const LABS = join(CLAB, "containerlab");
 const FIXTURES = fixture();
 const SCHEMA = join(FIXTURES, "containerlab/clab.schema.json");
 const AVD_TOPOLOGY = join(FIXTURES, "avd/topo.clab.yml");
@@ -71,14 +72,51 @@ async function withEnv<T>(
   }
 }
 
-describe("containerlab topologies", () => {
-  for (const lab of LABS_SHIPPED) {
-    it(`topology - ${lab.topology} is valid against containerlab's schema`, async () => {
-      const validate = await validator();
-      const valid = validate(await readTopology(join(LABS, lab.topology)));
-      assert.ok(valid, JSON.stringify(validate.errors, null, 2));
-    });
+/** Every YAML file under clab/ that is a topology (has topology.nodes). */
+async function shippedTopologies(): Promise<string[]> {
+  const files = await readdir(CLAB, { recursive: true });
+  const found: string[] = [];
+  for (const file of files.filter((f) => /\.ya?ml$/.test(f)).sort()) {
+    const doc = parse(await readFile(join(CLAB, file), "utf8")) as unknown;
+    const body = (doc as { topology?: { nodes?: unknown } } | null)?.topology;
+    if (body?.nodes !== undefined) {
+      found.push(file);
+    }
+  }
+  return found;
+}
 
+describe("containerlab topologies", () => {
+  it("topology - every topology under clab/ is valid against containerlab's schema", async () => {
+    const validate = await validator();
+    const files = await shippedTopologies();
+    assert.deepEqual(files, [
+      "containerlab/ncm-ceos.clab.yml",
+      "containerlab/ncm-frr.clab.yml",
+      "topologies/frr3/topo.yml",
+    ]);
+    for (const file of files) {
+      const valid = validate(await readTopology(join(CLAB, file)));
+      assert.ok(valid, `${file}: ${JSON.stringify(validate.errors, null, 2)}`);
+    }
+  });
+
+  it("topology - the frr3 lab's routers read as frr devices from the topology itself", async () => {
+    const env = { NCM_PASSWORD: "lab-pw", NCM_USERNAME: "ncm" };
+    const inventory = await withEnv(env, () =>
+      loadInventory(join(CLAB, "topologies/frr3/topo.yml")),
+    );
+    assert.deepEqual(
+      inventory.devices.map((d) => [d.name, d.platform, d.host]),
+      [
+        ["r1", "frr", "clab-frr3-r1"],
+        ["r2", "frr", "clab-frr3-r2"],
+        ["r3", "frr", "clab-frr3-r3"],
+      ],
+    );
+  });
+
+  for (const lab of LABS_SHIPPED) {
     it(`topology - ${lab.topology}'s links join defined nodes, once each`, async () => {
       const { topology } = await readTopology(join(LABS, lab.topology));
       const used = new Set<string>();

@@ -51,6 +51,44 @@ describe("lab topology", () => {
     assert.deepEqual(topology.links, []);
   });
 
+  // containerlab has no frr kind: its users put an FRR image on a linux
+  // node, directly or through a group, the linux kind or the defaults.
+  const frrNodes = [
+    {
+      how: "an FRR image on the node",
+      topology: "nodes: { r1: { kind: linux, image: frrouting/frr:v8.4.1 } }",
+    },
+    {
+      how: "the linux kind's image",
+      topology:
+        "kinds: { linux: { image: quay.io/frrouting/frr:10.2.1 } }, nodes: { r1: { kind: linux } }",
+    },
+    {
+      how: "a group's kind and image",
+      topology:
+        "groups: { rtr: { kind: linux, image: frrouting/frr } }, nodes: { r1: { group: rtr } }",
+    },
+    {
+      how: "the defaults' kind and image",
+      topology:
+        "defaults: { kind: linux, image: frrouting/frr }, nodes: { r1: {} }",
+    },
+    { how: "ncm's own kind frr", topology: "nodes: { r1: { kind: frr } }" },
+    { how: "no kind at all", topology: "nodes: { r1: {} }" },
+  ];
+  for (const c of frrNodes) {
+    it(`parseTopology - takes a node as an FRR router from ${c.how}`, () => {
+      const topology = parseTopology(
+        `name: x\ntopology: { ${c.topology} }`,
+        "/labs/t.yml",
+      );
+      assert.deepEqual(
+        topology.nodes.map((n) => n.name),
+        ["r1"],
+      );
+    });
+  }
+
   const bad: { name: string; text: string; message: RegExp }[] = [
     {
       name: "a subnet outside the lab range",
@@ -71,7 +109,26 @@ describe("lab topology", () => {
     {
       name: "a kind that is not FRR",
       text: "name: x\ntopology: { nodes: { a: { kind: ceos } } }",
-      message: /node a: kind "ceos" cannot run here; expected frr/,
+      message:
+        /node a: kind "ceos" cannot run here; expected kind linux with an FRR image such as quay\.io\/frrouting\/frr:/,
+    },
+    {
+      name: "a linux node of another image",
+      text: "name: x\ntopology: { nodes: { a: { kind: linux, image: alpine:3 } } }",
+      message:
+        /node a: kind linux with image "alpine:3" is no FRR router; expected kind linux with an FRR image/,
+    },
+    {
+      name: "a linux node with no image",
+      text: "name: x\ntopology: { nodes: { a: { kind: linux } } }",
+      message: /node a: kind linux with no image is no FRR router/,
+    },
+    {
+      name: "a group that makes a node ceos",
+      text:
+        "name: x\ntopology: { groups: { sw: { kind: arista_ceos } }, " +
+        "nodes: { a: { group: sw } } }",
+      message: /node a: kind "arista_ceos" cannot run here/,
     },
     {
       name: "an unknown node key",

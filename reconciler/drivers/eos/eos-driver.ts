@@ -26,10 +26,14 @@ import {
 import {
   commandFailed,
   errorLines,
+  leftSession,
   type RejectedLine,
   rejectedConfig,
+  sessionCommandInConfig,
   unexpectedPrompt,
 } from "./eos-errors.ts";
+import type { PipelineResult } from "./pipeline-run.ts";
+import { endsSession, mayLeaveSession } from "./session-lines.ts";
 import { isNcmSession, newSessionName } from "./session-name.ts";
 import { parseSessionTable, type SessionRow } from "./session-table.ts";
 
@@ -84,6 +88,10 @@ export class EosDriver implements DeviceDriver {
 
   loadReplace(config: string): Promise<ConfigSession> {
     const lines = configLines(config);
+    const ending = lines.find((line) => endsSession(line.text));
+    if (ending !== undefined) {
+      return Promise.reject(sessionCommandInConfig(this.device, ending));
+    }
     return this.#exclusive(async (connection) => {
       const name = newSessionName();
       // A session the caller left open stays pending; it is stale now.
@@ -281,8 +289,9 @@ export class EosDriver implements DeviceDriver {
    * the session diff's lines. The two commands around the config ride in
    * the same pipeline: a round trip each saved on every change, and safe,
    * since nothing is committed here and any `% ` answer (to them or to a
-   * line) still fails the load. Only counts are logged: config text never
-   * reaches a log line.
+   * line) still fails the load. A line that may leave the session (`exit`)
+   * is sent alone, so if it does, no later line reaches another mode.
+   * Only counts are logged: config text never reaches a log line.
    */
   async #sendConfig(
     connection: EosConnection,
@@ -300,8 +309,12 @@ export class EosDriver implements DeviceDriver {
       windowBytes: this.#options.pipelineBytes,
       label: `the config lines of session ${name}`,
       expectMode: isSessionMode,
+      isBarrier: mayLeaveSession,
     });
     const last = commands.length - 1;
+    if (result.strayMode !== null) {
+      throw this.#strayError(result.strayMode, last, lines);
+    }
     const byIndex = new Map(result.outputs.map((o) => [o.index, o.lines]));
     this.#assertAnswered(CLEAN_CONFIG, byIndex.get(0) ?? []);
     const rejected = result.outputs.flatMap((output) =>
@@ -312,17 +325,29 @@ export class EosDriver implements DeviceDriver {
     if (rejected.length > 0) {
       throw rejectedConfig(this.device, rejected);
     }
-    if (result.strayMode !== null) {
-      throw unexpectedPrompt(
-        this.device,
-        strayWhere(result.strayMode.index, last, lines),
-        "config-s-…",
-        result.strayMode.mode,
-      );
-    }
     const diff = byIndex.get(last) ?? [];
     this.#assertAnswered(SHOW_DIFF, diff);
     return diff;
+  }
+
+  /** Names the pipelined command after which the prompt left the session. */
+  #strayError(
+    stray: NonNullable<PipelineResult["strayMode"]>,
+    last: number,
+    lines: readonly ConfigLine[],
+  ): NcmError {
+    const line = stray.index === last ? undefined : lines[stray.index - 1];
+    if (line !== undefined) {
+      const cause = mayLeaveSession(line.text) ? "config" : "device";
+      return leftSession(this.device, line, stray.mode, cause);
+    }
+    const command = stray.index === 0 ? CLEAN_CONFIG : SHOW_DIFF;
+    return unexpectedPrompt(
+      this.device,
+      `"${command}"`,
+      "config-s-…",
+      stray.mode,
+    );
   }
 
   /** A `% ` line in a command's output fails it, as `#run` does. */
@@ -436,27 +461,14 @@ function ignore(): void {}
 const CLEAN_CONFIG = "rollback clean-config";
 const SHOW_DIFF = "show session-config diffs";
 
-/** Names the pipelined command after which the prompt changed mode. */
-function strayWhere(
-  index: number,
-  last: number,
-  lines: readonly ConfigLine[],
-): string {
-  if (index === 0) {
-    return `"${CLEAN_CONFIG}"`;
-  }
-  if (index === last) {
-    return `"${SHOW_DIFF}"`;
-  }
-  return `config line ${lines[index - 1]?.lineNumber ?? 0}`;
-}
-
 /**
  * The shell is in a mode we did not put it in: sending anything more could
  * change the live config, so the connection is dropped instead.
  */
 function lostFooting(error: NcmError): boolean {
-  return error.code === "EOS_UNEXPECTED_PROMPT";
+  return (
+    error.code === "EOS_UNEXPECTED_PROMPT" || error.code === "EOS_LEFT_SESSION"
+  );
 }
 
 /** Session mode prompts: `(config-s-NAME)` and its sub-modes. */

@@ -189,6 +189,44 @@ export function rejectedConfig(
   );
 }
 
+/**
+ * The prompt after a config line was outside the config session. When the
+ * line itself leaves the session (`exit`) the config is at fault and
+ * loading it again would do the same; otherwise the session ended under
+ * us (someone removed it) and a retry may succeed.
+ */
+export function leftSession(
+  device: string,
+  line: { lineNumber: number; text: string },
+  seen: string,
+  cause: "config" | "device",
+): NcmError {
+  const text = maskSecrets(line.text);
+  return new NcmError(
+    cause === "config" ? "rejected-config" : "protocol",
+    "EOS_LEFT_SESSION",
+    `${device}: after line ${line.lineNumber} ${JSON.stringify(text.trim())} the prompt shows ${modeText(seen)}, outside the config session; nothing more was sent and nothing was committed`,
+    { details: { device, line: line.lineNumber, text, mode: seen } },
+  );
+}
+
+/**
+ * A config line that would commit or abort the session it is loaded
+ * into; ncm decides that itself, after it has seen the diff.
+ */
+export function sessionCommandInConfig(
+  device: string,
+  line: { lineNumber: number; text: string },
+): NcmError {
+  const text = maskSecrets(line.text);
+  return new NcmError(
+    "rejected-config",
+    "EOS_SESSION_COMMAND_IN_CONFIG",
+    `${device}: line ${line.lineNumber} ${JSON.stringify(text.trim())} would commit or abort the config session it is loaded into; remove it from the config (ncm commits or aborts on its own)`,
+    { details: { device, line: line.lineNumber, text } },
+  );
+}
+
 /** The device answered in a mode we did not put it in. */
 export function unexpectedPrompt(
   device: string,
@@ -199,9 +237,13 @@ export function unexpectedPrompt(
   return new NcmError(
     "protocol",
     "EOS_UNEXPECTED_PROMPT",
-    `${device}: after ${after} the prompt shows ${seen === "" ? "exec mode" : `mode ${JSON.stringify(seen)}`}; expected ${expected}`,
+    `${device}: after ${after} the prompt shows ${modeText(seen)}; expected ${expected}`,
     { details: { device, mode: seen } },
   );
+}
+
+function modeText(mode: string): string {
+  return mode === "" ? "exec mode" : `mode ${JSON.stringify(mode)}`;
 }
 
 function messageOf(err: unknown): string {

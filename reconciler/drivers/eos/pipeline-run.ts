@@ -15,14 +15,27 @@ export interface PipelineOptions {
   windowBytes: number;
   /** Names the batch in errors, since its text may be private. */
   label: string;
-  /** The mode every prompt must show; the first that does not is reported. */
+  /**
+   * The mode every prompt must show. The first that does not is reported,
+   * and nothing more is sent: in another mode a config line could act on
+   * the device at once.
+   */
   expectMode: (mode: string) => boolean;
+  /**
+   * Commands that may leave the expected mode: each is sent alone, once
+   * every earlier one is answered, and nothing follows it until its prompt
+   * shows the mode is still right.
+   */
+  isBarrier?: (command: string) => boolean;
 }
 
 export interface PipelineResult {
   /** Commands that printed something besides their echo. */
   outputs: PipelinedOutput[];
-  /** The first command after which the prompt showed an unexpected mode. */
+  /**
+   * The first command after which the prompt showed an unexpected mode.
+   * Commands after those already in flight then were never sent.
+   */
   strayMode: { index: number; mode: string } | null;
 }
 
@@ -61,6 +74,10 @@ export class PipelineRun {
       return false;
     }
     this.#answer(segment.prompt);
+    if (this.#strayMode !== null) {
+      // Only the prompts of commands already sent are still to come.
+      return this.#answered === this.#sent;
+    }
     if (this.#answered === this.#commands.length) {
       return true;
     }
@@ -72,6 +89,9 @@ export class PipelineRun {
 
   /** Writes as many further commands as the window allows, in one write. */
   sendMore(): void {
+    if (this.#strayMode !== null) {
+      return;
+    }
     let chunk = "";
     while (this.#sent < this.#commands.length && this.#hasRoom(chunk)) {
       const line = `${this.#commands[this.#sent]}\n`;
@@ -101,12 +121,29 @@ export class PipelineRun {
 
   #hasRoom(chunk: string): boolean {
     const inFlight = this.#sent - this.#answered;
+    if (inFlight > 0 && this.#atBarrier()) {
+      return false;
+    }
     if (inFlight === 0 && chunk === "") {
       return true;
     }
     return (
       inFlight < this.#options.windowLines &&
       this.#bytesInFlight < this.#options.windowBytes
+    );
+  }
+
+  /** The last command sent (unanswered, if any is) or the next is a barrier. */
+  #atBarrier(): boolean {
+    const isBarrier = this.#options.isBarrier;
+    if (isBarrier === undefined) {
+      return false;
+    }
+    const last = this.#commands[this.#sent - 1];
+    const next = this.#commands[this.#sent];
+    return (
+      (last !== undefined && isBarrier(last)) ||
+      (next !== undefined && isBarrier(next))
     );
   }
 

@@ -41,6 +41,9 @@ const DEVICES = [
   "lost",
   "overlap",
   "byhand",
+  "exits",
+  "vanish",
+  "ending",
 ];
 
 function seed(name: string): string {
@@ -250,6 +253,109 @@ describe("EosDriver against the simulated device", { timeout: 60_000 }, () => {
       "the driver still works",
     );
   });
+
+  it("eos driver - a line that leaves the session stops the load, and nothing after it runs", async () => {
+    const device = sims.device("exits");
+    const before = device.runningConfig();
+    const driver = driverFor("exits");
+    await driver.runningConfig();
+    const commands = device.counters.commands;
+    const config = [
+      "hostname exits",
+      "interface Ethernet1",
+      "   description old",
+      "   exit",
+      "exit",
+      "configure",
+      "hostname harmed",
+      "write",
+      "end",
+      "",
+    ].join("\n");
+    await assert.rejects(driver.loadReplace(config), (err: unknown) => {
+      assert.ok(isError("rejected-config", "EOS_LEFT_SESSION")(err));
+      assert.equal((err as NcmError).retryable, false);
+      assert.equal((err as NcmError).details.line, 5);
+      assert.match(
+        (err as NcmError).message,
+        /^exits: after line 5 "exit" the prompt shows exec mode/,
+      );
+      return true;
+    });
+    assert.equal(device.runningConfig(), before);
+    // `configure session`, `rollback clean-config` and lines 1 to 5 (the
+    // first `exit` only leaves the interface): not one line more.
+    assert.equal(device.counters.commands - commands, 7);
+    assert.equal(device.counters.commits, 0);
+    // Left pending, as after any lost footing, until the cleanup.
+    assert.equal((await driver.abortStaleSessions()).length, 1);
+    assert.deepEqual(device.pendingSessions(), []);
+  });
+
+  it("eos driver - once a prompt is outside the session, no further line is sent", async () => {
+    const device = sims.device("vanish");
+    const before = device.runningConfig();
+    const window = 4;
+    const driver = driverFor("vanish", {}, { pipelineLines: window });
+    const lines = ["hostname vanish"];
+    for (let i = 1; i <= 100; i++) {
+      lines.push(`interface Ethernet${i}`, `   description port ${i}`);
+    }
+    lines.push("configure", "hostname harmed");
+    await driver.runningConfig();
+    const commands = device.counters.commands;
+    // Holds the driver at line 100 while someone removes its session, so
+    // the device answers that line outside the session.
+    device.setFaults({ stall: { pattern: "^description port 50$", ms: 3000 } });
+    const loading = driver.loadReplace(lines.join("\n"));
+    await waitUntil(
+      "the driver to reach the stalled line",
+      () => device.counters.commands >= commands + 2 + 100,
+    );
+    const name = device.pendingSessions()[0]?.name;
+    assert.ok(name !== undefined);
+    await typeInto("vanish", ["enable", `no configure session ${name}`]);
+    await assert.rejects(loading, (err: unknown) => {
+      assert.ok(isError("protocol", "EOS_LEFT_SESSION")(err));
+      assert.equal((err as NcmError).details.line, 101);
+      return true;
+    });
+    device.setFaults({});
+    assert.equal(device.runningConfig(), before);
+    // Ours: two commands and lines 1 to 101, then at most the rest of the
+    // window; the person's: enable, no configure session, exit.
+    const ran = device.counters.commands - commands;
+    assert.ok(ran <= 2 + 101 + (window - 1) + 3, `${ran} commands ran`);
+    assert.equal(device.counters.commits, 0);
+  });
+
+  const sessionEnders = [
+    "commit",
+    "   abort",
+    "commit timer 00:05:00",
+    "COMMI",
+  ];
+  for (const ender of sessionEnders) {
+    it(`eos driver - a config line ${JSON.stringify(ender.trim())} is refused before anything is sent`, async () => {
+      const device = sims.device("ending");
+      const driver = driverFor("ending");
+      const before = { ...device.counters };
+      const config = changed("ending").replace(
+        "   no shutdown\n",
+        `   no shutdown\n${ender}\n`,
+      );
+      await assert.rejects(driver.loadReplace(config), (err: unknown) => {
+        assert.ok(
+          isError("rejected-config", "EOS_SESSION_COMMAND_IN_CONFIG")(err),
+        );
+        assert.equal((err as NcmError).details.line, 6);
+        return true;
+      });
+      assert.equal(device.counters.commands, before.commands);
+      assert.equal(device.counters.sessionsOpened, before.sessionsOpened);
+      assert.match(device.runningConfig(), /description old/);
+    });
+  }
 
   it("eos driver - the sixth pending session is refused as session-limit", async () => {
     const device = sims.device("limit");

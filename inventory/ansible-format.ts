@@ -12,6 +12,7 @@ import * as parse from "./field-parsers.ts";
 import { expandPath } from "./field-parsers.ts";
 import type { FormatContext } from "./format-context.ts";
 import type { DeviceSpec, HostKeyPolicy, Platform } from "./types.ts";
+import { reference } from "./unset-variables.ts";
 
 /** `ansible_network_os` values ncm manages, lower-cased. */
 const NETWORK_OS: Readonly<Record<string, Platform>> = {
@@ -50,6 +51,8 @@ interface Field<T> {
   name?: string;
   /** Set, but encrypted with Ansible Vault. */
   vault?: boolean;
+  /** Set from an unset environment variable, deferred for display. */
+  deferred?: boolean;
 }
 
 /**
@@ -165,17 +168,15 @@ function credentials(
     secret: true,
   });
   const key = field(host, VARS.key, parse.path, ctx);
-  const username = user.value ?? env.username;
+  let username = user.value ?? env.username;
   const secret = password.value ?? env.password;
   if (username === undefined && (user.name === undefined || user.vault)) {
-    ctx.problems.add(
-      host.path,
+    username = fromEnvOrMissing(host, ctx, ENV_USERNAME, "username", () =>
       missing(host, user, "ansible_user", ENV_USERNAME),
     );
   }
-  if (secret === undefined && key.name === undefined) {
-    ctx.problems.add(
-      host.path,
+  if (secret === undefined && key.name === undefined && !password.deferred) {
+    fromEnvOrMissing(host, ctx, ENV_PASSWORD, "password", () =>
       missing(host, password, "ansible_password", ENV_PASSWORD),
     );
   }
@@ -183,6 +184,25 @@ function credentials(
     return undefined;
   }
   return { username, password: secret, privateKeyFile: key.value };
+}
+
+/**
+ * A login setting that only the environment could give and does not: the
+ * variable's reference when unset variables are deferred, else a problem.
+ */
+function fromEnvOrMissing(
+  host: AnsibleHost,
+  ctx: FormatContext,
+  variable: string,
+  setting: string,
+  problem: () => string,
+): string | undefined {
+  if (!ctx.unset.deferred) {
+    ctx.problems.add(host.path, problem());
+    return undefined;
+  }
+  ctx.unset.record(variable, setting, host.name);
+  return reference(variable);
 }
 
 function missing(
@@ -243,6 +263,14 @@ function field<T>(
     return {};
   }
   const resolved = ansibleValue(set.value, ctx.env);
+  const unset = resolved.ok || resolved.vault ? undefined : resolved.unset;
+  if (unset !== undefined && ctx.unset.deferred) {
+    const deferred = deferField(unset, parser, options.secret === true, ctx);
+    if (deferred !== null) {
+      ctx.unset.record(unset, name, host.name);
+      return { name, value: deferred.value, deferred: true };
+    }
+  }
   if (!resolved.ok) {
     const problem = resolved.vault
       ? "is encrypted with Ansible Vault, which ncm cannot decrypt"
@@ -261,6 +289,25 @@ function field<T>(
     return undefined;
   };
   return { name, value: parser(resolved.value, fail, ctx.baseDir, ctx.home) };
+}
+
+/**
+ * A variable's value taken from an unset environment variable, for
+ * display: a secret is left out, another value shows as `${VAR}` when it
+ * parses so (a user name), else null to refuse it after all (a port).
+ */
+function deferField<T>(
+  variable: string,
+  parser: FieldParser<T>,
+  secret: boolean,
+  ctx: FormatContext,
+): { value: T | undefined } | null {
+  if (secret) {
+    return { value: undefined };
+  }
+  const fail = (): undefined => undefined;
+  const value = parser(reference(variable), fail, ctx.baseDir, ctx.home);
+  return value === undefined ? null : { value };
 }
 
 function noteHttpapi(

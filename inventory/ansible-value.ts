@@ -4,7 +4,8 @@ export type AnsibleValue =
   | { ok: true; value: unknown }
   /** Encrypted with Ansible Vault: present, but unusable to ncm. */
   | { ok: false; vault: true }
-  | { ok: false; vault: false; problem: string };
+  /** `unset` names the environment variable when that is what went wrong. */
+  | { ok: false; vault: false; problem: string; unset?: string };
 
 /** `{{ lookup('env', 'NAME') }}`, optionally `ansible.builtin.env`. */
 const ENV_LOOKUP = new RegExp(
@@ -47,6 +48,7 @@ export function ansibleValue(raw: unknown, env: Environment): AnsibleValue {
       ok: false,
       vault: false,
       problem: `needs environment variable ${name}, which is not set`,
+      unset: name,
     };
   }
   return { ok: true, value };

@@ -9,6 +9,7 @@ import {
 import * as parse from "./field-parsers.ts";
 import type { FormatContext } from "./format-context.ts";
 import type { DeviceSpec, Platform } from "./types.ts";
+import { reference } from "./unset-variables.ts";
 
 /** containerlab kinds that run Arista EOS, old spellings included. */
 const EOS_KINDS: readonly string[] = [
@@ -152,14 +153,8 @@ function toSpec(
   if (parse.host(host, fail, ctx.baseDir, ctx.home) === undefined) {
     return undefined;
   }
-  const env = envCredentials(ctx.env);
-  const username =
-    env.username ?? (platform === "eos" ? CEOS_USERNAME : undefined);
+  const username = loginUser(node.name, platform, ctx);
   if (username === undefined) {
-    ctx.problems.add(
-      path,
-      `node ${node.name} (${platform}) needs a login user; set ${ENV_USERNAME}`,
-    );
     return undefined;
   }
   return compactSpec({
@@ -168,11 +163,34 @@ function toSpec(
     port: SSH_PORT,
     platform,
     username,
-    password: env.password,
+    password: envCredentials(ctx.env).password,
     // containerlab makes new host keys on every deploy: pinning or
     // known_hosts would refuse each redeployed lab.
     hostKeyPolicy: "insecure",
   });
+}
+
+/** NCM_USERNAME, else cEOS's own user; FRR images have no such default. */
+function loginUser(
+  name: string,
+  platform: Platform,
+  ctx: FormatContext,
+): string | undefined {
+  const username =
+    envCredentials(ctx.env).username ??
+    (platform === "eos" ? CEOS_USERNAME : undefined);
+  if (username !== undefined) {
+    return username;
+  }
+  if (ctx.unset.deferred) {
+    ctx.unset.record(ENV_USERNAME, "username", name);
+    return reference(ENV_USERNAME);
+  }
+  ctx.problems.add(
+    ["topology", "nodes", name],
+    `node ${name} (${platform}) needs a login user; set ${ENV_USERNAME}`,
+  );
+  return undefined;
 }
 
 /** Says where credentials came from, or that one is missing. */
@@ -187,12 +205,17 @@ function finish(specs: readonly DeviceSpec[], ctx: FormatContext): void {
     return;
   }
   if (envCredentials(ctx.env).password === undefined) {
-    ctx.problems.add(
-      [],
-      `a containerlab topology holds no passwords; set ${ENV_PASSWORD} ` +
-        "(cEOS nodes start with admin/admin)",
-    );
-    return;
+    if (!ctx.unset.deferred) {
+      ctx.problems.add(
+        [],
+        `a containerlab topology holds no passwords; set ${ENV_PASSWORD} ` +
+          "(cEOS nodes start with admin/admin)",
+      );
+      return;
+    }
+    for (const spec of specs) {
+      ctx.unset.record(ENV_PASSWORD, "password", spec.name);
+    }
   }
   ctx.notes.push(
     `containerlab nodes log in as ${ENV_USERNAME} (default ${CEOS_USERNAME} for EOS) ` +

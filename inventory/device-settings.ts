@@ -158,12 +158,26 @@ export interface Scope {
   /** Relative file paths are taken from here (the inventory's folder). */
   baseDir: string;
   home: string;
+  /** Whether a setting whose variable is unset is refused or deferred. */
+  deferUnset: boolean;
+}
+
+/** A setting deferred because its environment variable is not set. */
+export interface UnsetSetting {
+  variable: string;
+  /** The key's spelling in messages, e.g. password. */
+  setting: string;
 }
 
 export interface ReadSettings {
   values: DeviceSettings;
   /** Keys present in the file, valid or not, so a bad value is not also reported missing. */
   given: ReadonlySet<keyof DeviceSettings>;
+  /**
+   * Settings deferred for an unset variable (only with `deferUnset`): a
+   * secret is left out, any other value keeps its `${VAR}` for display.
+   */
+  unset: ReadonlyMap<keyof DeviceSettings, UnsetSetting>;
 }
 
 /** Reads one `defaults` block or device entry, reporting every problem. */
@@ -172,14 +186,15 @@ export function readSettings(
   scope: Scope,
 ): ReadSettings {
   const { sim, ...rest } = raw;
-  const read = readFields(rest, DEVICE_FIELDS, scope, ["sim"]);
+  const unset = new Map<keyof Omit<DeviceSettings, "sim">, UnsetSetting>();
+  const read = readFields(rest, DEVICE_FIELDS, scope, ["sim"], "", unset);
   const values: DeviceSettings = read.values;
   const given = new Set<keyof DeviceSettings>(read.given);
   if ("sim" in raw) {
     given.add("sim");
     values.sim = readSim(sim, scope);
   }
-  return { values, given };
+  return { values, given, unset };
 }
 
 function readSim(raw: unknown, scope: Scope): SimFaults | undefined {
@@ -191,7 +206,9 @@ function readSim(raw: unknown, scope: Scope): SimFaults | undefined {
     );
     return undefined;
   }
-  return readFields(raw, SIM_FIELDS, { ...scope, path }, [], "sim.").values;
+  // Only `ncm sim` reads fault switches, and it refuses unset variables.
+  const strict = { ...scope, path, deferUnset: false };
+  return readFields(raw, SIM_FIELDS, strict, [], "sim.").values;
 }
 
 function readFields<T extends object>(
@@ -200,6 +217,7 @@ function readFields<T extends object>(
   scope: Scope,
   extraNames: readonly string[],
   prefix = "",
+  unset = new Map<keyof T, UnsetSetting>(),
 ): { values: Partial<T>; given: Set<keyof T> } {
   const index = aliasIndex(table);
   const values: Partial<T> = {};
@@ -229,7 +247,11 @@ function readFields<T extends object>(
       continue;
     }
     given.set(prop, key);
-    const parsed = readField(value, table[prop], scope, path, prefix);
+    const def: FieldDef<unknown> = table[prop];
+    const onUnset = (variable: string): void => {
+      unset.set(prop, { variable, setting: prefix + def.name });
+    };
+    const parsed = readField(value, def, scope, path, prefix, onUnset);
     if (parsed !== undefined) {
       values[prop] = parsed as T[keyof T];
     }
@@ -243,14 +265,22 @@ function readField<T>(
   scope: Scope,
   path: readonly string[],
   prefix: string,
+  onUnset: (variable: string) => void,
 ): T | undefined {
   const label = prefix + def.name;
   let value = raw;
   if (typeof raw === "string") {
     const expanded = expandEnv(raw, scope.env);
     if (!expanded.ok) {
-      scope.problems.add(path, `${label} ${scope.where} ${expanded.problem}`);
-      return undefined;
+      const variable = scope.deferUnset ? expanded.unset : undefined;
+      const deferred =
+        variable === undefined ? null : deferField(raw, def, scope);
+      if (variable === undefined || deferred === null) {
+        scope.problems.add(path, `${label} ${scope.where} ${expanded.problem}`);
+        return undefined;
+      }
+      onUnset(variable);
+      return deferred.value;
     }
     value = expanded.value;
   }
@@ -263,6 +293,23 @@ function readField<T>(
     return undefined;
   };
   return def.parse(value, fail, scope.baseDir, scope.home);
+}
+
+/**
+ * A setting whose variable is unset, for display only: a secret is left
+ * out; another value is the text as written, `${VAR}` and all, when it
+ * still parses (a user name, a host), else null to refuse it after all.
+ */
+function deferField<T>(
+  raw: string,
+  def: FieldDef<T>,
+  scope: Scope,
+): { value: T | undefined } | null {
+  if (def.secret === true) {
+    return { value: undefined };
+  }
+  const value = def.parse(raw, () => undefined, scope.baseDir, scope.home);
+  return value === undefined ? null : { value };
 }
 
 function aliasIndex<T>(table: Table<T>): Map<string, keyof T> {

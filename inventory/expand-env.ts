@@ -3,7 +3,8 @@ export type Environment = Readonly<Record<string, string | undefined>>;
 
 export type Expansion =
   | { ok: true; value: string }
-  | { ok: false; problem: string };
+  /** `unset` names the variable when that is what went wrong. */
+  | { ok: false; problem: string; unset?: string };
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -63,6 +64,7 @@ function lookup(name: string, env: Environment): Expansion {
     return {
       ok: false,
       problem: `needs environment variable ${name}, which is not set`,
+      unset: name,
     };
   }
   return { ok: true, value };

@@ -10,6 +10,11 @@ import type { FormatContext } from "./format-context.ts";
 import { readNcmInventory } from "./ncm-format.ts";
 import { Problems } from "./problems.ts";
 import type { DeviceSpec, Inventory } from "./types.ts";
+import {
+  type UnsetPolicy,
+  type UnsetVariable,
+  UnsetVariables,
+} from "./unset-variables.ts";
 import { parseYamlSource } from "./yaml-source.ts";
 
 /** An inventory as read from a file, with what the reader had to say. */
@@ -21,6 +26,21 @@ export interface LoadedInventory extends Inventory {
    * one sentence each, never a secret.
    */
   notes: string[];
+  /**
+   * Settings left out for an unset environment variable; empty unless
+   * read with `unsetVariables: "defer"`.
+   */
+  unset: UnsetVariable[];
+}
+
+export interface LoadOptions {
+  /**
+   * "refuse" (the default, for every command that logs in to a device)
+   * makes a setting whose environment variable is unset a problem;
+   * "defer" leaves it out and lists it in `unset`, for commands that only
+   * show the inventory and so never need a secret.
+   */
+  unsetVariables?: UnsetPolicy;
 }
 
 type Reader = (
@@ -38,14 +58,17 @@ const READERS: Record<InventoryFormat, Reader> = {
  * Reads and validates an inventory file. Every failure is an NcmError of
  * category "input" whose message names the file and never holds a secret.
  */
-export async function loadInventory(file: string): Promise<LoadedInventory> {
+export async function loadInventory(
+  file: string,
+  options: LoadOptions = {},
+): Promise<LoadedInventory> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
   } catch (err) {
     throw readError(file, err);
   }
-  return parseInventory(text, file);
+  return parseInventory(text, file, process.env, options);
 }
 
 /**
@@ -56,6 +79,7 @@ export function parseInventory(
   text: string,
   source: string,
   env: Environment = process.env,
+  options: LoadOptions = {},
 ): LoadedInventory {
   const yaml = parseYamlSource(text, source);
   if (yaml.value === null || yaml.value === undefined) {
@@ -78,15 +102,17 @@ export function parseInventory(
   }
   const problems = new Problems(source, yaml.lineOf);
   const notes: string[] = [];
+  const unset = new UnsetVariables(options.unsetVariables ?? "refuse");
   const devices = READERS[format](yaml.value as Record<string, unknown>, {
     problems,
     notes,
     env,
     baseDir: dirname(resolve(source)),
     home: env.HOME ?? homedir(),
+    unset,
   });
   problems.throwIfAny();
-  return { source, devices, format, notes };
+  return { source, devices, format, notes, unset: unset.list() };
 }
 
 function readError(file: string, err: unknown): NcmError {

@@ -11,12 +11,15 @@ import type { Environment } from "./expand-env.ts";
 import { expandPath } from "./field-parsers.ts";
 import type { Problems } from "./problems.ts";
 import type { DeviceSpec } from "./types.ts";
+import type { UnsetVariables } from "./unset-variables.ts";
 
 export interface ReadContext {
   problems: Problems;
   env: Environment;
   baseDir: string;
   home: string;
+  /** Settings whose environment variable is unset, when they are deferred. */
+  unset: UnsetVariables;
 }
 
 const TOP_LEVEL = ["defaults", "devices"];
@@ -68,14 +71,14 @@ export function readNcmInventory(
 
 function readDefaults(raw: unknown, ctx: ReadContext): ReadSettings {
   if (raw === undefined || raw === null) {
-    return { values: {}, given: new Set() };
+    return { values: {}, given: new Set(), unset: new Map() };
   }
   if (!isMapping(raw)) {
     ctx.problems.add(
       ["defaults"],
       "invalid defaults; expected a mapping of device settings",
     );
-    return { values: {}, given: new Set() };
+    return { values: {}, given: new Set(), unset: new Map() };
   }
   return readSettings(raw, scope(ctx, "in defaults", ["defaults"]));
 }
@@ -104,21 +107,41 @@ function readDevice(
   return complete(name, merge(defaults, own), ctx, path);
 }
 
-/** Device settings win over defaults; sim switches merge key by key. */
+/**
+ * Device settings win over defaults; sim switches merge key by key. A
+ * device's own setting wins even when deferred for an unset variable, so
+ * the default's value does not stand in for it.
+ */
 function merge(defaults: ReadSettings, own: ReadSettings): ReadSettings {
   const values: DeviceSettings = { ...defaults.values, ...own.values };
   if (defaults.values.sim !== undefined || own.values.sim !== undefined) {
     values.sim = { ...defaults.values.sim, ...own.values.sim };
   }
-  return { values, given: new Set([...defaults.given, ...own.given]) };
+  const unset = new Map(
+    [...defaults.unset].filter(([key]) => !own.given.has(key)),
+  );
+  for (const [key, setting] of own.unset) {
+    if (own.values[key] === undefined) {
+      delete values[key];
+    }
+    unset.set(key, setting);
+  }
+  return {
+    values,
+    given: new Set([...defaults.given, ...own.given]),
+    unset,
+  };
 }
 
 function complete(
   name: string,
-  { values: s, given }: ReadSettings,
+  { values: s, given, unset }: ReadSettings,
   ctx: ReadContext,
   path: readonly string[],
 ): DeviceSpec | undefined {
+  for (const { variable, setting } of unset.values()) {
+    ctx.unset.record(variable, setting, name);
+  }
   const missing = [
     ...missingProblems(name, s, given),
     ...unknownCheckProblems(name, s.platform ?? "eos", s.checks),
@@ -192,6 +215,7 @@ function scope(
     env: ctx.env,
     baseDir: ctx.baseDir,
     home: ctx.home,
+    deferUnset: ctx.unset.deferred,
   };
 }
 

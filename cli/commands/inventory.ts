@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { loadInventory } from "../../inventory/load.ts";
 import { type PublicDevice, publicView } from "../../inventory/public-view.ts";
+import { describeUnset } from "../../inventory/unset-variables.ts";
 
 const COLUMNS: readonly (keyof PublicDevice)[] = [
   "device",
@@ -19,10 +20,15 @@ export function registerInventory(program: Command): void {
     .argument("<file>", "inventory file")
     .option("--json", "print JSON instead of a table")
     .action(async (file: string, options: { json?: boolean }) => {
-      const inventory = await loadInventory(file);
+      // Printing needs no secret, so an unset variable is a warning here,
+      // not the refusal every command that logs in to a device gives.
+      const inventory = await loadInventory(file, { unsetVariables: "defer" });
       // Notes go to stderr so the table or JSON on stdout stays parseable.
       for (const note of inventory.notes) {
         process.stderr.write(`ncm: note: ${note}\n`);
+      }
+      for (const unset of inventory.unset) {
+        process.stderr.write(`ncm: warning: ${describeUnset(unset)}\n`);
       }
       const devices = inventory.devices.map(publicView);
       process.stdout.write(

@@ -3,6 +3,8 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { fixture } from "../../harness/fixtures.ts";
 import { runNcm } from "../run-ncm.ts";
 
 const SECRET = "Sup3r-S3cret-Value";
@@ -85,4 +87,90 @@ describe("ncm inventory", () => {
     assert.equal(run.code, 1);
     assert.match(run.stderr, /absent\.yaml not found/);
   });
+});
+
+const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+const LABS = join(ROOT, "clab/containerlab");
+/** What a shell without the lab's credentials exported passes on. */
+const NO_CREDENTIALS = { NCM_PASSWORD: undefined, NCM_USERNAME: undefined };
+
+describe("ncm inventory without the credentials' variables", () => {
+  const shipped = [
+    {
+      file: fixture("avd", "topo.clab.yml"),
+      devices: ["spine1", "leaf1", "leaf2"],
+      unset: ["NCM_PASSWORD"],
+    },
+    {
+      file: join(LABS, "ncm-ceos.clab.yml"),
+      devices: ["spine1", "leaf1", "leaf2"],
+      unset: ["NCM_PASSWORD"],
+    },
+    {
+      file: join(LABS, "ncm-frr.clab.yml"),
+      devices: ["r1", "r2", "r3"],
+      unset: ["NCM_USERNAME", "NCM_PASSWORD"],
+    },
+    {
+      file: join(LABS, "ncm-ceos.inventory.yml"),
+      devices: ["spine1", "leaf1", "leaf2"],
+      unset: ["NCM_PASSWORD"],
+    },
+    {
+      file: join(LABS, "ncm-frr.inventory.yml"),
+      devices: ["r1", "r2", "r3"],
+      unset: ["NCM_PASSWORD"],
+    },
+    {
+      file: join(ROOT, "clab/topologies/frr3/topo.yml"),
+      devices: ["r1", "r2", "r3"],
+      unset: ["NCM_USERNAME", "NCM_PASSWORD"],
+    },
+  ];
+  for (const lab of shipped) {
+    const name = lab.file.split("/").slice(-2).join("/");
+    it(`inventory - ${name} prints its devices and warns of ${lab.unset.join(" and ")}`, async () => {
+      const run = await runNcm(["inventory", lab.file], {
+        env: NO_CREDENTIALS,
+      });
+      assert.equal(run.code, 0, run.stderr);
+      const rows = run.stdout.trimEnd().split("\n").slice(1);
+      assert.deepEqual(
+        rows.map((row) => row.split(/\s+/)[0]),
+        lab.devices,
+      );
+      const warnings = run.stderr
+        .split("\n")
+        .filter((line) => line.startsWith("ncm: warning: "));
+      assert.deepEqual(
+        warnings.map((w) => /variable (\w+) is not set/.exec(w)?.[1]),
+        lab.unset,
+      );
+      for (const warning of warnings) {
+        assert.ok(
+          warning.includes(lab.devices.join(", ")),
+          `${warning} does not name ${lab.devices.join(", ")}`,
+        );
+      }
+    });
+  }
+
+  const inventory = join(LABS, "ncm-ceos.inventory.yml");
+  const refusal =
+    /^ncm: .*ncm-ceos\.inventory\.yml:6: password in defaults needs environment variable NCM_PASSWORD, which is not set \[INVENTORY_INVALID\]\n$/;
+  const loggingIn = [
+    { command: "device running", args: ["device", "running", "leaf1"] },
+    { command: "minion", args: ["minion", "--server", "nats://127.0.0.1:1"] },
+    { command: "sim", args: ["sim"] },
+  ];
+  for (const c of loggingIn) {
+    it(`${c.command} - refuses an inventory whose password variable is unset`, async () => {
+      const run = await runNcm([...c.args, "--inventory", inventory], {
+        env: NO_CREDENTIALS,
+      });
+      assert.equal(run.code, 1, run.stderr);
+      assert.equal(run.stdout, "");
+      assert.match(run.stderr, refusal);
+    });
+  }
 });

@@ -6,9 +6,20 @@ const DEVICE_NAME = /^[A-Za-z0-9_-]+$/;
 const MAX_LENGTH = 128;
 
 /**
+ * Names whose subjects other ncm subjects already own. A device `events`
+ * would have its functions at `ncm.events.<function>`, which the
+ * NCM_EVENTS stream captures (`ncm.events.>`): a request would be stored
+ * as an event and answered with a JetStream acknowledgement.
+ */
+const RESERVED: ReadonlyMap<string, string> = new Map([
+  ["events", "the NCM_EVENTS stream's subjects (ncm.events.>)"],
+]);
+
+/**
  * Device names are KV keys and single subject tokens, so they may hold only
- * letters, digits, `-` and `_`. Returns the reason a name is refused, or
- * null when it is valid.
+ * letters, digits, `-` and `_`, and may not be a subject token ncm uses
+ * for something else. Returns the reason a name is refused, or null when
+ * it is valid.
  */
 export function deviceNameProblem(name: string): string | null {
   if (name.length === 0) {
@@ -19,6 +30,10 @@ export function deviceNameProblem(name: string): string | null {
   }
   if (!DEVICE_NAME.test(name)) {
     return `invalid device name ${JSON.stringify(name)}: use only letters, digits, '-' and '_'`;
+  }
+  const owner = RESERVED.get(name);
+  if (owner !== undefined) {
+    return `device name ${JSON.stringify(name)} is reserved: its function subjects would fall under ${owner}; choose another name`;
   }
   return null;
 }

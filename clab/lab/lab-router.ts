@@ -105,7 +105,7 @@ export async function routerExec(
   argv: readonly string[],
   options: RunOptions = {},
 ): Promise<CommandResult> {
-  const pid = await mountHolder(node, tools);
+  const pid = await routerMountHolder(node, tools);
   return runCommand(
     [tools.nsenter, "-t", String(pid), "-n", "-m", "-u", "--", ...argv],
     options,
@@ -114,9 +114,12 @@ export async function routerExec(
 
 /**
  * A process of the router whose mount namespace is the router's own (not
- * the host's): any of its daemons.
+ * the host's): any of its daemons. `nsenter -t` it to see the router.
  */
-async function mountHolder(node: NodePlan, tools: LabTools): Promise<number> {
+export async function routerMountHolder(
+  node: NodePlan,
+  tools: LabTools,
+): Promise<number> {
   const ours = await readlink("/proc/self/ns/mnt");
   for (const pid of await routerPids(node, tools)) {
     const theirs = await readlink(`/proc/${pid}/ns/mnt`).catch(() => ours);

@@ -73,10 +73,20 @@ async function pidFileAlive(file: string): Promise<boolean> {
   if (!Number.isInteger(pid) || pid <= 0) {
     return false;
   }
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
+  return processAlive(pid);
+}
+
+/**
+ * Running and not a zombie. A daemon that died stays a zombie when no
+ * init reaps it (a container's first process may not), and signal 0
+ * still reaches a zombie, so /proc's state is read instead.
+ */
+async function processAlive(pid: number): Promise<boolean> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => null);
+  if (stat === null) {
     return false;
   }
+  // The state follows the command name, which is in parentheses.
+  const state = stat.slice(stat.lastIndexOf(")") + 2).charAt(0);
+  return state !== "Z" && state !== "X";
 }

@@ -1,9 +1,15 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { labDown } from "../../../clab/lab/lab-down.ts";
 import { type LabPlan, planLab } from "../../../clab/lab/lab-plan.ts";
-import { routerExec, routerPids } from "../../../clab/lab/lab-router.ts";
+import {
+  routerExec,
+  routerMountHolder,
+  routerPids,
+} from "../../../clab/lab/lab-router.ts";
 import {
   type LabTools,
   labTools,
@@ -16,10 +22,51 @@ import {
 } from "../../../reconciler/drivers/frr/bgp-summary.ts";
 
 /**
- * Why FRR lab tests cannot run here (not root, no frr, no sshd), or
- * false. Tests pass it as `skip`, so the reason is printed.
+ * As root, or in CI (`CI` set), the lab tests must run: a missing tool
+ * fails them instead of skipping them, so CI cannot pass without them.
  */
-export const LAB_SKIP: string | false = (await labUnavailable()) ?? false;
+const MUST_RUN = process.getuid?.() === 0 || isCi(process.env.CI);
+
+function isCi(value: string | undefined): boolean {
+  return value !== undefined && !["", "0", "false"].includes(value);
+}
+
+/** What keeps lab tests from running here, or null. */
+export interface LabReadiness {
+  /** Pass as `skip`: why the suite skips, or false. */
+  skip: string | false;
+  /** Throw in `before`: why the suite fails although it must run. */
+  failure: string | null;
+}
+
+/**
+ * Decides whether a lab suite runs, skips or fails, from the reasons it
+ * cannot run (null when there is none). Off Linux it always skips.
+ */
+export function labReadiness(...reasons: (string | null)[]): LabReadiness {
+  const reason = reasons.find((r) => r !== null) ?? null;
+  if (reason === null) {
+    return { skip: false, failure: null };
+  }
+  if (process.platform !== "linux" || !MUST_RUN) {
+    return {
+      skip: `${reason} (as root or with CI set, this fails instead)`,
+      failure: null,
+    };
+  }
+  return {
+    skip: false,
+    failure:
+      `${reason}; as root or with CI set the FRR lab tests fail rather ` +
+      "than skip, so a CI run cannot pass without them",
+  };
+}
+
+/** Why this machine cannot run a lab (not root, no frr, no sshd), or null. */
+export const LAB_UNAVAILABLE: string | null = await labUnavailable();
+
+/** The readiness of a suite that needs the lab and nothing else. */
+export const LAB: LabReadiness = labReadiness(LAB_UNAVAILABLE);
 
 /** A lab name no other run uses: the lab's user and folders carry it. */
 export function uniqueLabName(prefix: string): string {
@@ -48,10 +95,15 @@ export class TestLab {
     this.tools = tools;
   }
 
+  /** Throws `readiness.failure` first, so a suite that must run fails. */
   static async write(
     topology: string,
     files: Record<string, string> = {},
+    readiness: LabReadiness = LAB,
   ): Promise<TestLab> {
+    if (readiness.failure !== null) {
+      throw new Error(readiness.failure);
+    }
     const dir = await mkdtemp(join(tmpdir(), "ncm-frr-lab-"));
     const topologyFile = join(dir, "topo.yml");
     await writeFile(topologyFile, topology);
@@ -74,11 +126,30 @@ export class TestLab {
     return node;
   }
 
+  /** A program run as root inside the router; its stdout. */
+  async exec(node: string, argv: readonly string[]): Promise<string> {
+    return (await routerExec(this.node(node), this.tools, argv)).stdout;
+  }
+
   /** vtysh as root inside the router, as a person at its console. */
   async vtysh(node: string, ...commands: string[]): Promise<string> {
     const argv = ["vtysh", ...commands.flatMap((c) => ["-c", c])];
     const result = await routerExec(this.node(node), this.tools, argv);
     return result.stdout;
+  }
+
+  /**
+   * A synchronous vtysh inside the router, for a driver's log hook that
+   * must look at the router before the driver's next command is sent.
+   */
+  async vtyshSync(node: string): Promise<(...commands: string[]) => string> {
+    const pid = await routerMountHolder(this.node(node), this.tools);
+    const nsenter = this.tools.nsenter;
+    const enter = ["-t", String(pid), "-n", "-m", "-u", "--", "vtysh"];
+    return (...commands) =>
+      execFileSync(nsenter, [...enter, ...commands.flatMap((c) => ["-c", c])], {
+        encoding: "utf8",
+      });
   }
 
   async peers(node: string): Promise<BgpPeer[]> {
@@ -104,4 +175,55 @@ export class TestLab {
       await rm(this.dir, { recursive: true, force: true });
     }
   }
+}
+
+const MAIN = fileURLToPath(new URL("../../../cli/main.ts", import.meta.url));
+const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
+
+/** A local account's uid and primary gid, or null when there is none. */
+export async function account(
+  name: string,
+): Promise<{ uid: number; gid: number } | null> {
+  const passwd = await readFile("/etc/passwd", "utf8");
+  const fields = passwd
+    .split("\n")
+    .map((line) => line.split(":"))
+    .find((f) => f[0] === name);
+  return fields === undefined
+    ? null
+    : { uid: Number(fields[2]), gid: Number(fields[3]) };
+}
+
+/**
+ * Runs the real CLI as another account (through setpriv, so only as
+ * root), or as ourselves without one: how an unprivileged person runs it.
+ */
+export function runNcmAs(
+  as: { uid: number; gid: number } | undefined,
+  args: readonly string[],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const ncm = [process.execPath, "--import", "tsx", MAIN, ...args];
+  const ids = [`--reuid=${as?.uid}`, `--regid=${as?.gid}`, "--clear-groups"];
+  const argv = as === undefined ? ncm : ["setpriv", ...ids, "--", ...ncm];
+  const child = spawn(argv[0]!, argv.slice(1), {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, HOME: tmpdir(), NO_COLOR: "1" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
 }

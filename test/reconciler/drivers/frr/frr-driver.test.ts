@@ -13,11 +13,7 @@ import { createDriver } from "../../../../reconciler/drivers/create-driver.ts";
 import { knownHostsVerifier } from "../../../../reconciler/drivers/eos/known-hosts.ts";
 import { FrrDriver } from "../../../../reconciler/drivers/frr/frr-driver.ts";
 import type { FrrDriverOptions } from "../../../../reconciler/drivers/frr/frr-driver-options.ts";
-import {
-  LAB_SKIP,
-  TestLab,
-  uniqueLabName,
-} from "../../../clab/lab/test-lab.ts";
+import { LAB, TestLab, uniqueLabName } from "../../../clab/lab/test-lab.ts";
 import { waitUntil } from "../../../harness/wait.ts";
 
 const NAME = uniqueLabName("drv");
@@ -61,7 +57,7 @@ function config(
 const A = config("a", 65101, "198.19.1.0", "198.19.1.1", 65102);
 const B = config("b", 65102, "198.19.1.1", "198.19.1.0", 65101);
 
-describe("frr driver", { skip: LAB_SKIP }, () => {
+describe("frr driver", { skip: LAB.skip }, () => {
   let lab: TestLab;
   let specs: Map<string, DeviceSpec>;
   const drivers: FrrDriver[] = [];

@@ -2,7 +2,6 @@ import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { UsageError } from "../../core/errors.ts";
 import { maskSecrets } from "../../core/mask-secrets.ts";
-import { openHostKeys } from "../../core/nats/resources.ts";
 import { loadInventory } from "../../inventory/load.ts";
 import type { DeviceSpec } from "../../inventory/types.ts";
 import {
@@ -10,9 +9,8 @@ import {
   type DriverOptions,
 } from "../../reconciler/drivers/create-driver.ts";
 import type { DeviceDriver } from "../../reconciler/drivers/types.ts";
-import { logger, replicas, serverGiven } from "../context.ts";
-import { withNats } from "../nats-session.ts";
-import { operator } from "../operator.ts";
+import { logger } from "../context.ts";
+import { withHostKeyPins } from "../host-key-pins.ts";
 
 interface InventoryOption {
   inventory: string;
@@ -62,8 +60,15 @@ export function registerDevice(program: Command): void {
       ) => {
         const config = await readConfig(file);
         const show = options.showSecrets === true;
-        await withDriver(command, name, options, (driver) =>
-          printDiff(driver, config, show),
+        // A diff session of its own kind: a minion's cleanup of leftover
+        // ncm sessions must not abort it while the user waits for it.
+        const sessions = { sessionKind: "diff" } as const;
+        await withDriver(
+          command,
+          name,
+          options,
+          (driver) => printDiff(driver, config, show),
+          sessions,
         );
       },
     );
@@ -71,25 +76,21 @@ export function registerDevice(program: Command): void {
 
 /**
  * Runs `use` on a driver for the device. A device with `host_key: pin` is
- * checked against the minions' `hostkeys` bucket when a NATS server is
- * named; without one its driver refuses to connect and says why.
+ * checked against the minions' `hostkeys` bucket (see withHostKeyPins).
+ * `extra` holds the options a command adds to the driver's.
  */
 async function withDriver(
   command: Command,
   name: string,
   options: InventoryOption,
   use: (driver: DeviceDriver) => Promise<void>,
+  extra: DriverOptions = {},
 ): Promise<void> {
   const spec = await findDevice(options.inventory, name);
   const log = logger(command);
-  if (spec.hostKeyPolicy !== "pin" || !serverGiven(command)) {
-    await drive(spec, { log }, use);
-    return;
-  }
-  await withNats(command, async (nc) => {
-    const bucket = await openHostKeys(nc, { replicas: replicas(command) });
-    await drive(spec, { log, hostKeys: { bucket, by: operator() } }, use);
-  });
+  await withHostKeyPins(command, spec, (hostKeys) =>
+    drive(spec, { ...extra, log, hostKeys }, use),
+  );
 }
 
 async function drive(

@@ -4,6 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { SimHost } from "../../clab/sim/sim-host.ts";
+import { createDriver } from "../../reconciler/drivers/create-driver.ts";
+import { waitUntil } from "../harness/wait.ts";
 import { runNcm } from "./run-ncm.ts";
 
 const PASSWORD = "cli-device-pw-93";
@@ -92,6 +94,51 @@ describe("ncm device running|diff", { timeout: 120_000 }, () => {
     assert.equal(sims.device("leaf1").runningConfig(), before);
     assert.deepEqual(sims.device("leaf1").pendingSessions(), []);
     assert.equal(sims.device("leaf1").counters.commits, 0);
+  });
+
+  it("device diff - a minion's cleanup at that moment leaves its session alone", async () => {
+    const device = sims.device("leaf1");
+    const file = await configFile("held.cfg", SEED.replace("old", "held"));
+    // Holds the diff with its session loaded, as a slow device would.
+    device.setFaults({
+      stall: { pattern: "^show session-config diffs$", ms: 4000 },
+    });
+    try {
+      const running = runNcm([
+        "device",
+        "diff",
+        "leaf1",
+        file,
+        "--inventory",
+        inventory,
+      ]);
+      const name = await waitUntil(
+        "the diff session to be loaded",
+        () => device.pendingSessions()[0]?.name,
+      );
+      assert.match(name, /^ncm-diff-/);
+      const minion = createDriver({
+        name: "leaf1",
+        host: device.host,
+        port: device.port,
+        platform: "eos",
+        username: "admin",
+        password: PASSWORD,
+        hostKeyPolicy: "known-hosts",
+        knownHosts: sims.knownHostsFile,
+      });
+      try {
+        assert.deepEqual(await minion.abortStaleSessions(), []);
+      } finally {
+        await minion.close();
+      }
+      const run = await running;
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(run.stdout, /^\+ +description held$/m);
+    } finally {
+      device.setFaults({});
+    }
+    assert.deepEqual(device.pendingSessions(), []);
   });
 
   it("device diff - no change prints nothing and says so on stderr", async () => {

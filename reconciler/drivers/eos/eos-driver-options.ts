@@ -1,6 +1,7 @@
 import { NcmError } from "../../../core/errors.ts";
 import { type Logger, silentLogger } from "../../../core/log.ts";
 import type { HostKeyVerifier } from "./known-hosts.ts";
+import type { SessionKind } from "./session-name.ts";
 import { AUTH_METHODS, type AuthMethodName } from "./ssh-auth.ts";
 
 export interface EosDriverOptions {
@@ -32,6 +33,12 @@ export interface EosDriverOptions {
    */
   authOrder?: readonly AuthMethodName[];
   /**
+   * Names the config sessions this driver opens: `diff` for a person's
+   * preview, which minions leave alone while it is young.
+   * @default "minion"
+   */
+  sessionKind?: SessionKind;
+  /**
    * Told +1 when an SSH connection to the device is logged in and -1 when
    * it closes, so a minion can count its open connections.
    */
@@ -53,7 +60,10 @@ const DEFAULTS = {
   pipelineLines: 200,
   pipelineBytes: 8192,
   authOrder: AUTH_METHODS,
+  sessionKind: "minion" as SessionKind,
 };
+
+const SESSION_KINDS: readonly SessionKind[] = ["minion", "diff"];
 
 /** Whole-number options: the smallest value each accepts. */
 const MINIMUMS = {
@@ -87,6 +97,16 @@ export function resolveEosOptions(
   }
   if (options.authOrder !== undefined) {
     resolved.authOrder = checkAuthOrder(options.authOrder);
+  }
+  if (options.sessionKind !== undefined) {
+    if (!SESSION_KINDS.includes(options.sessionKind)) {
+      throw badOption(
+        "sessionKind",
+        options.sessionKind,
+        SESSION_KINDS.join(" or "),
+      );
+    }
+    resolved.sessionKind = options.sessionKind;
   }
   if (options.pty !== undefined) {
     if (typeof options.pty !== "boolean") {

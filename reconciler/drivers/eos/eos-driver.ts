@@ -34,7 +34,11 @@ import {
 } from "./eos-errors.ts";
 import type { PipelineResult } from "./pipeline-run.ts";
 import { endsSession, mayLeaveSession } from "./session-lines.ts";
-import { isNcmSession, newSessionName } from "./session-name.ts";
+import {
+  isLeftoverSession,
+  isNcmSession,
+  newSessionName,
+} from "./session-name.ts";
 import { parseSessionTable, type SessionRow } from "./session-table.ts";
 
 /** The session loaded on a connection and not yet committed or aborted. */
@@ -93,7 +97,7 @@ export class EosDriver implements DeviceDriver {
       return Promise.reject(sessionCommandInConfig(this.device, ending));
     }
     return this.#exclusive(async (connection) => {
-      const name = newSessionName();
+      const name = newSessionName(this.#options.sessionKind);
       // A session the caller left open stays pending; it is stale now.
       await this.#toExec(connection);
       await this.#enterSession(connection, name);
@@ -108,10 +112,18 @@ export class EosDriver implements DeviceDriver {
     });
   }
 
+  /**
+   * A young diff session is someone's `ncm device diff` at work on another
+   * connection: it is left alone until it is old enough to be a leftover.
+   */
   abortStaleSessions(): Promise<string[]> {
     return this.#exclusive(async (connection) => {
+      const now = Date.now();
       const stale = (await this.#sessions(connection)).filter(
-        (row) => row.state === "pending" && row.name !== this.#openName(),
+        (row) =>
+          row.state === "pending" &&
+          row.name !== this.#openName() &&
+          isLeftoverSession(row.name, now),
       );
       for (const row of stale) {
         await this.#toExec(connection);

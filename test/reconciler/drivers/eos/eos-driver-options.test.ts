@@ -14,6 +14,7 @@ describe("resolveEosOptions", () => {
     assert.equal(options.keepaliveIntervalMs, 15_000);
     assert.equal(options.keepaliveCountMax, 3);
     assert.equal(options.pty, true);
+    assert.equal(options.sessionKind, "minion");
   });
 
   const bad: { options: EosDriverOptions; name: string }[] = [
@@ -27,6 +28,10 @@ describe("resolveEosOptions", () => {
     {
       options: { authOrder: ["telnet"] as unknown as ["password"] },
       name: "authOrder",
+    },
+    {
+      options: { sessionKind: "preview" as unknown as "diff" },
+      name: "sessionKind",
     },
   ];
   for (const c of bad) {

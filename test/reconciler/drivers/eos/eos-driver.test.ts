@@ -9,6 +9,7 @@ import { NcmError } from "../../../../core/errors.ts";
 import type { DeviceSpec } from "../../../../inventory/types.ts";
 import { createDriver } from "../../../../reconciler/drivers/create-driver.ts";
 import type { EosDriverOptions } from "../../../../reconciler/drivers/eos/eos-driver-options.ts";
+import { newSessionName } from "../../../../reconciler/drivers/eos/session-name.ts";
 import type { DeviceDriver } from "../../../../reconciler/drivers/types.ts";
 import { waitUntil } from "../../../harness/wait.ts";
 
@@ -44,6 +45,7 @@ const DEVICES = [
   "exits",
   "vanish",
   "ending",
+  "diffs",
 ];
 
 function seed(name: string): string {
@@ -396,6 +398,29 @@ describe("EosDriver against the simulated device", { timeout: 60_000 }, () => {
     assert.match(device.runningConfig(), /description mine/);
     await open.confirm(timed.name);
     assert.deepEqual(await open.pendingTimerSessions(), []);
+  });
+
+  it("eos driver - a minion's cleanup leaves a young diff session alone and aborts an old one", async () => {
+    const device = sims.device("diffs");
+    const leftover = await driverFor("diffs").loadReplace(changed("diffs"));
+    const preview = driverFor("diffs", {}, { sessionKind: "diff" });
+    const young = await preview.loadReplace(changed("diffs", "previewed"));
+    assert.match(young.name, /^ncm-diff-[0-9a-z]+-[0-9a-f]{6}$/);
+    // A diff that crashed two hours ago, its name written at that time.
+    const old = newSessionName("diff", Date.now() - 2 * 60 * 60 * 1000);
+    await typeInto("diffs", ["enable", `configure session ${old}`, "end"]);
+
+    const minion = driverFor("diffs");
+    const aborted = await minion.abortStaleSessions();
+    assert.deepEqual(aborted.sort(), [leftover.name, old].sort());
+    assert.deepEqual(
+      device.pendingSessions().map((s) => s.name),
+      [young.name],
+    );
+    // The person's diff is still theirs to read and end.
+    assert.match(young.diff, /description previewed/);
+    await young.abort();
+    assert.deepEqual(device.pendingSessions(), []);
   });
 
   it("eos driver - wrong credentials are an authentication error, not retried", async () => {

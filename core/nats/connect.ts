@@ -18,6 +18,8 @@ export interface NatsOptions {
   /** Connection name shown by `nats server report connections`. */
   name?: string;
   tls?: { caFile?: string; certFile?: string; keyFile?: string };
+  /** How long the first connect may take; the client's default otherwise. */
+  connectTimeoutMs?: number;
 }
 
 export const DEFAULT_SERVER = "nats://127.0.0.1:4222";
@@ -59,6 +61,7 @@ export async function connectNats(
       maxReconnectAttempts: -1,
       reconnectTimeWait: 1000,
       waitOnFirstConnect: false,
+      timeout: options.connectTimeoutMs,
       // Each request would otherwise capture a stack trace (two Error
       // objects) up front, in case it fails: a tenth of a minion's CPU
       // when a hundred devices change at once. Our errors say what failed.

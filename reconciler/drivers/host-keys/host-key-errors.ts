@@ -71,16 +71,41 @@ export function hostKeyUnknown(
   );
 }
 
+/** What a user can do when no pin store is at hand. */
+const PIN_CHOICES =
+  "give the NATS server that holds the pins with --server URL (or " +
+  "NATS_URL), add known_hosts: FILE to the inventory to check the key " +
+  "against that file (host_key: known-hosts), or set host_key: insecure " +
+  "(for a lab only)";
+
 /** `host_key: pin` where no `hostkeys` bucket can be reached. */
 export function pinUnavailable(at: HostKeyEndpoint): NcmError {
   return new NcmError(
     "host-key",
     "HOST_KEY_PIN_UNAVAILABLE",
     `${where(at)}: host_key pin checks the key pinned in the NATS bucket ` +
-      "hostkeys, and this command has no NATS connection; name a server " +
-      "with --server (or NATS_URL), or set host_key: known-hosts with a " +
-      "known_hosts file (host_key: insecure only for a lab)",
+      `hostkeys, and this command has no NATS connection; ${PIN_CHOICES}`,
     { retryable: false, details: { device: at.device } },
+  );
+}
+
+/**
+ * `host_key: pin`, no server named, and none that answers at the default
+ * URL: the key cannot be checked, and is not trusted unchecked.
+ */
+export function pinServerUnreachable(
+  at: HostKeyEndpoint,
+  server: string,
+  err: unknown,
+): NcmError {
+  const reason = err instanceof Error ? err.message : String(err);
+  return new NcmError(
+    "host-key",
+    "HOST_KEY_PIN_UNAVAILABLE",
+    `${where(at)}: host_key pin checks the key pinned in the NATS bucket ` +
+      `hostkeys, and with no --server given the default ${server} cannot ` +
+      `hold them (${reason}); to check the key, ${PIN_CHOICES}`,
+    { cause: err, retryable: false, details: { device: at.device, server } },
   );
 }
 

@@ -60,8 +60,15 @@ export function registerDevice(program: Command): void {
       ) => {
         const config = await readConfig(file);
         const show = options.showSecrets === true;
-        await withDriver(command, name, options, (driver) =>
-          printDiff(driver, config, show),
+        // A diff session of its own kind: a minion's cleanup of leftover
+        // ncm sessions must not abort it while the user waits for it.
+        const sessions = { sessionKind: "diff" } as const;
+        await withDriver(
+          command,
+          name,
+          options,
+          (driver) => printDiff(driver, config, show),
+          sessions,
         );
       },
     );
@@ -70,17 +77,19 @@ export function registerDevice(program: Command): void {
 /**
  * Runs `use` on a driver for the device. A device with `host_key: pin` is
  * checked against the minions' `hostkeys` bucket (see withHostKeyPins).
+ * `extra` holds the options a command adds to the driver's.
  */
 async function withDriver(
   command: Command,
   name: string,
   options: InventoryOption,
   use: (driver: DeviceDriver) => Promise<void>,
+  extra: DriverOptions = {},
 ): Promise<void> {
   const spec = await findDevice(options.inventory, name);
   const log = logger(command);
   await withHostKeyPins(command, spec, (hostKeys) =>
-    drive(spec, { log, hostKeys }, use),
+    drive(spec, { ...extra, log, hostKeys }, use),
   );
 }
 

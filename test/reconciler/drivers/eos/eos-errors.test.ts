@@ -3,7 +3,9 @@ import { describe, it } from "node:test";
 import {
   commandFailed,
   connectError,
+  leftSession,
   rejectedConfig,
+  sessionCommandInConfig,
 } from "../../../../reconciler/drivers/eos/eos-errors.ts";
 
 const at = { device: "leaf1", host: "10.0.0.1", port: 22, username: "admin" };
@@ -103,5 +105,39 @@ describe("eos errors", () => {
     assert.equal(error.category, "rejected-config");
     assert.equal(error.retryable, false);
     assert.equal(error.details.line, 12);
+  });
+
+  it("eos errors - a line that left the session is named, masked, and blamed by cause", () => {
+    const line = { lineNumber: 7, text: "   username admin secret s3cr3t-pw" };
+    const byConfig = leftSession("leaf1", line, "", "config");
+    assert.equal(byConfig.code, "EOS_LEFT_SESSION");
+    assert.equal(byConfig.category, "rejected-config");
+    assert.equal(byConfig.retryable, false);
+    assert.equal(byConfig.details.line, 7);
+    assert.match(
+      byConfig.message,
+      /^leaf1: after line 7 ".*" the prompt shows exec mode/,
+    );
+    const byDevice = leftSession("leaf1", line, "config", "device");
+    assert.equal(byDevice.category, "protocol");
+    assert.equal(byDevice.retryable, true);
+    assert.match(byDevice.message, /mode "config"/);
+    for (const error of [byConfig, byDevice]) {
+      assert.doesNotMatch(JSON.stringify(error.toJSON()), /s3cr3t-pw/);
+      assert.doesNotMatch(JSON.stringify(error.details), /s3cr3t-pw/);
+    }
+  });
+
+  it("eos errors - a session command in a config names its line", () => {
+    const error = sessionCommandInConfig("leaf1", {
+      lineNumber: 3,
+      text: "commit",
+    });
+    assert.equal(error.code, "EOS_SESSION_COMMAND_IN_CONFIG");
+    assert.equal(error.retryable, false);
+    assert.match(
+      error.message,
+      /^leaf1: line 3 "commit" would commit or abort/,
+    );
   });
 });

@@ -9,9 +9,15 @@ export interface BgpPeersResult extends Omit<CheckResult, "name"> {
 }
 
 /**
- * The device's expected BGP peers are Established: those listed in the
- * inventory's `bgp_peers_expected`, or every configured peer. The same
- * judgement guards every FRR apply.
+ * The device's expected BGP peers are Established now: those listed in
+ * the inventory's `bgp_peers_expected` (a listed peer that is not
+ * configured fails as missing), or else every configured peer.
+ *
+ * This is not the rule that guards an FRR apply (see `FrrDriver.commit`):
+ * that one holds only the peers that were Established right before the
+ * reload, narrowed to `bgp_peers_expected` when set, and gives them
+ * `bgpSettleMs` to be up again. A peer already down does not stop a
+ * change, but it fails this check.
  */
 export const frrBgpPeers: HealthCheck = {
   name: "bgp-peers",

@@ -3,7 +3,7 @@
  * of vtysh and frr-reload.py are matched in this file and nowhere else;
  * callers branch on the resulting category and code.
  */
-import { NcmError } from "../../../core/errors.ts";
+import { type ErrorCategory, NcmError } from "../../../core/errors.ts";
 import { maskSecrets, maskSecretsOf } from "../../../core/mask-secrets.ts";
 
 /** What one command run over an exec channel left behind. */
@@ -178,7 +178,9 @@ export type RevertReason =
 /**
  * The change was applied, found wanting and undone: the previous
  * running-config is back. A BGP check failure is a guard (the config
- * itself was accepted); the others mean the config does not apply.
+ * itself was accepted); a read-back that failed is the fault that made it
+ * fail (a hung daemon times out), and may pass next time; the others mean
+ * the config does not apply.
  */
 export function applyReverted(
   device: string,
@@ -186,14 +188,27 @@ export function applyReverted(
   why: string,
   cause?: unknown,
 ): NcmError {
-  const category = reason === "bgp-check-failed" ? "guard" : "rejected-config";
-  const retryable = reason === "read-back-failed";
   return new NcmError(
-    category,
+    revertCategory(reason, cause),
     "FRR_APPLY_REVERTED",
     `${device}: the new config was applied and then undone: ${why}`,
-    { cause, retryable, details: { device, reason } },
+    {
+      cause,
+      retryable: reason === "read-back-failed",
+      details: { device, reason },
+    },
   );
+}
+
+function revertCategory(reason: RevertReason, cause: unknown): ErrorCategory {
+  switch (reason) {
+    case "bgp-check-failed":
+      return "guard";
+    case "read-back-failed":
+      return cause instanceof NcmError ? cause.category : "protocol";
+    default:
+      return "rejected-config";
+  }
 }
 
 /** Undoing a failed change failed too: the device is in between. */

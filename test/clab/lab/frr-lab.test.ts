@@ -43,6 +43,7 @@ import {
 } from "./host-snapshot.ts";
 import {
   account,
+  freeLabSubnet,
   LAB_UNAVAILABLE,
   labReadiness,
   runNcmAs,
@@ -58,11 +59,11 @@ const ROUTERS = ["r1", "r2", "r3"];
 const BGP_DEADLINE_MS = 40_000;
 
 /** The shipped topology under a name and subnet of this run's own. */
-async function topology(name: string): Promise<string> {
+async function topology(name: string, subnet: string): Promise<string> {
   const text = await readFile(join(FRR3, "topo.yml"), "utf8");
   return text
     .replace(/^name: frr3$/m, `name: ${name}`)
-    .replace("198.18.0.0/24", "198.18.200.0/24");
+    .replace("198.18.0.0/24", subnet);
 }
 
 /**
@@ -154,7 +155,8 @@ describe("frr lab end to end", { skip: READY.skip }, () => {
   let hostUp: HostSnapshot;
 
   before(async () => {
-    lab = await TestLab.write(await topology(uniqueLabName("e2e")), {}, READY);
+    const subnet = await freeLabSubnet(READY);
+    lab = await TestLab.write(await topology(uniqueLabName("e2e"), subnet));
     hostBefore = await hostSnapshot(lab.tools.ip);
     const up = await runNcm(["lab", "up", lab.topologyFile]);
     assert.equal(up.code, 0, up.stderr);
@@ -423,9 +425,13 @@ describe("ncm lab - root only", { skip: process.platform !== "linux" }, () => {
     // Readable by anyone, so only the missing privilege can be refused.
     dir = await mkdtemp(join(tmpdir(), "ncm-lab-root-"));
     await chmod(dir, 0o755);
-    await writeFile(join(dir, "topo.yml"), await topology("rootonly"), {
-      mode: 0o644,
-    });
+    await writeFile(
+      join(dir, "topo.yml"),
+      await topology("rootonly", "198.18.203.248/29"),
+      {
+        mode: 0o644,
+      },
+    );
     if (process.getuid?.() === 0) {
       const found = await account("nobody");
       assert.ok(found !== null, "root runs this as nobody, and there is none");

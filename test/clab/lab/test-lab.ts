@@ -3,7 +3,14 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import {
+  contains,
+  formatSubnet,
+  parseAddress,
+  parseSubnet,
+} from "../../../clab/lab/ipv4.ts";
 import { labDown } from "../../../clab/lab/lab-down.ts";
+import { hostAddresses } from "../../../clab/lab/lab-links.ts";
 import { type LabPlan, planLab } from "../../../clab/lab/lab-plan.ts";
 import {
   routerExec,
@@ -68,6 +75,35 @@ export const LAB_UNAVAILABLE: string | null = await labUnavailable();
 /** The readiness of a suite that needs the lab and nothing else. */
 export const LAB: LabReadiness = labReadiness(LAB_UNAVAILABLE);
 
+/**
+ * A /29 of 198.18.200.0/22 that no address on this machine is in, for a
+ * lab of up to five routers: several test runs (of several people) may
+ * have labs up at once.
+ */
+export async function freeLabSubnet(
+  readiness: LabReadiness = LAB,
+): Promise<string> {
+  requireLab(readiness);
+  const tools = await labTools();
+  const taken = (await hostAddresses(tools))
+    .map((a) => parseAddress(a.address))
+    .filter((a) => a !== null);
+  const range = parseSubnet("198.18.200.0/22")!;
+  for (let base = range.base; contains(range, base); base += 8) {
+    if (!taken.some((a) => contains({ base, prefixLength: 29 }, a))) {
+      return formatSubnet({ base, prefixLength: 29 });
+    }
+  }
+  throw new Error("no free /29 left in 198.18.200.0/22 for a test lab");
+}
+
+/** Throws why a suite that must run cannot (see {@link labReadiness}). */
+export function requireLab(readiness: LabReadiness): void {
+  if (readiness.failure !== null) {
+    throw new Error(readiness.failure);
+  }
+}
+
 /** A lab name no other run uses: the lab's user and folders carry it. */
 export function uniqueLabName(prefix: string): string {
   return `${prefix}${Date.now().toString(36)}`;
@@ -101,9 +137,7 @@ export class TestLab {
     files: Record<string, string> = {},
     readiness: LabReadiness = LAB,
   ): Promise<TestLab> {
-    if (readiness.failure !== null) {
-      throw new Error(readiness.failure);
-    }
+    requireLab(readiness);
     const dir = await mkdtemp(join(tmpdir(), "ncm-frr-lab-"));
     const topologyFile = join(dir, "topo.yml");
     await writeFile(topologyFile, topology);

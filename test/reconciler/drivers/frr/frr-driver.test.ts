@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { chown, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { pino } from "pino";
 import { labUp } from "../../../../clab/lab/lab-up.ts";
 import { lookupId } from "../../../../clab/lab/system-ids.ts";
 import { loadTopology } from "../../../../clab/lab/topology.ts";
@@ -13,15 +14,20 @@ import { createDriver } from "../../../../reconciler/drivers/create-driver.ts";
 import { knownHostsVerifier } from "../../../../reconciler/drivers/eos/known-hosts.ts";
 import { FrrDriver } from "../../../../reconciler/drivers/frr/frr-driver.ts";
 import type { FrrDriverOptions } from "../../../../reconciler/drivers/frr/frr-driver-options.ts";
-import { LAB, TestLab, uniqueLabName } from "../../../clab/lab/test-lab.ts";
+import {
+  freeLabSubnet,
+  LAB,
+  TestLab,
+  uniqueLabName,
+} from "../../../clab/lab/test-lab.ts";
 import { waitUntil } from "../../../harness/wait.ts";
 
 const NAME = uniqueLabName("drv");
 
-/** Two routers, one link; a subnet of the lab range no other test uses. */
-const TOPOLOGY = `
+/** Two routers, one link, in a subnet no other lab here uses. */
+const TOPOLOGY = (subnet: string) => `
 name: ${NAME}
-mgmt: { ipv4-subnet: 198.18.201.0/29 }
+mgmt: { ipv4-subnet: ${subnet} }
 topology:
   nodes: { a: {}, b: {} }
   links: [ { endpoints: ["a:eth1", "b:eth1"] } ]
@@ -56,6 +62,14 @@ function config(
 
 const A = config("a", 65101, "198.19.1.0", "198.19.1.1", 65102);
 const B = config("b", 65102, "198.19.1.1", "198.19.1.0", 65101);
+
+/** A line a candidate adds that changes no BGP session. */
+const TEST_PREFIX_LIST =
+  /^ip prefix-list NCM-TEST seq 5 permit 198\.19\.0\.0\/16 le 32$/m;
+
+function withTestPrefixList(config: string): string {
+  return `${config}ip prefix-list NCM-TEST seq 5 permit 198.19.0.0/16 le 32\n!\n`;
+}
 
 describe("frr driver", { skip: LAB.skip }, () => {
   let lab: TestLab;
@@ -95,6 +109,41 @@ describe("frr driver", { skip: LAB.skip }, () => {
     return entries.filter((e) => e.startsWith("ncm-"));
   }
 
+  /**
+   * A logger that sees each command the driver announces in the same tick
+   * it is sent, so `on` acts before the router runs it, and that keeps
+   * the router's running-config as it stood when the restore was sent.
+   */
+  async function probeAtRestore(node: string, on?: (what: string) => void) {
+    const vtysh = await lab.vtyshSync(node);
+    let running: string | null = null;
+    const log = pino(
+      { level: "debug" },
+      {
+        write(line: string) {
+          const entry = JSON.parse(line) as {
+            event?: string;
+            command?: string;
+          };
+          if (entry.event !== "command-sent" || entry.command === undefined) {
+            return;
+          }
+          on?.(entry.command);
+          if (entry.command.endsWith("(restore)")) {
+            running = vtysh("show running-config");
+          }
+        },
+      },
+    );
+    return {
+      log,
+      runningAtRestore(): string {
+        assert.ok(running !== null, "the driver sent no restore");
+        return running;
+      },
+    };
+  }
+
   /** known_hosts that gives router a the host key of router b. */
   async function swappedKnownHosts(): Promise<string> {
     const lines = (await readFile(join(lab.plan.dir, "known_hosts"), "utf8"))
@@ -107,7 +156,7 @@ describe("frr driver", { skip: LAB.skip }, () => {
   }
 
   before(async () => {
-    lab = await TestLab.write(TOPOLOGY);
+    lab = await TestLab.write(TOPOLOGY(await freeLabSubnet()));
     await labUp(await loadTopology(lab.topologyFile));
     const inventory = await loadInventory(lab.inventoryFile);
     specs = new Map(inventory.devices.map((d) => [d.name, d]));
@@ -187,12 +236,19 @@ describe("frr driver", { skip: LAB.skip }, () => {
     assert.deepEqual(await leftovers("a"), []);
   });
 
-  it("commit - a line the daemon refuses is undone and the running-config restored", async () => {
-    const d = driver("a");
-    const before = runningConfigHash(await d.runningConfig());
-    const refused = A.replace(
-      " timers bgp 1 3\n",
-      " timers bgp 1 3\n neighbor 198.19.1.9 description nobody\n",
+  it("commit - a reload the daemon refuses halfway is undone: lines it applied first are removed again", async () => {
+    const probe = await probeAtRestore("a");
+    const d = driver("a", {}, { log: probe.log });
+    const before = await d.runningConfig();
+    assert.doesNotMatch(before, TEST_PREFIX_LIST);
+    const refused = withTestPrefixList(
+      A.replace(
+        "hostname a\n",
+        "hostname a\nlog syslog informational\n",
+      ).replace(
+        " timers bgp 1 3\n",
+        " timers bgp 1 3\n neighbor 198.19.1.9 description nobody\n",
+      ),
     );
     const session = await d.loadReplace(refused);
     assert.match(session.diff, /\+ neighbor 198\.19\.1\.9 description nobody/);
@@ -203,12 +259,92 @@ describe("frr driver", { skip: LAB.skip }, () => {
       assert.equal(err.details.reason, "reload-failed");
       assert.match(
         err.message,
-        /line 12 "neighbor 198\.19\.1\.9 description nobody": % Specify remote-as/,
+        /line 13 "neighbor 198\.19\.1\.9 description nobody": % Specify remote-as/,
       );
       return true;
     });
-    assert.equal(runningConfigHash(await d.runningConfig()), before);
+    // The premise: the failed reload had changed the router.
+    assert.match(probe.runningAtRestore(), /^log syslog informational$/m);
+    assert.match(probe.runningAtRestore(), TEST_PREFIX_LIST);
+    assert.equal(await d.runningConfig(), before);
     assert.deepEqual(await leftovers("a"), []);
+  });
+
+  it("commit - lines the router accepts but never applies (ospfd not running) are undone as not converged", async () => {
+    const probe = await probeAtRestore("a");
+    const d = driver("a", {}, { log: probe.log });
+    const before = await d.runningConfig();
+    assert.doesNotMatch(before, TEST_PREFIX_LIST);
+    const ospf = withTestPrefixList(
+      `${A}router ospf\n ospf router-id 198.19.1.0\nexit\n!\n`,
+    );
+    const session = await d.loadReplace(ospf);
+    assert.match(session.diff, /^\+router ospf$/m);
+    await assert.rejects(session.commit(), (err: unknown) => {
+      assert.ok(err instanceof NcmError);
+      assert.equal(err.code, "FRR_APPLY_REVERTED");
+      assert.equal(err.category, "rejected-config");
+      assert.equal(err.details.reason, "not-converged");
+      assert.match(
+        err.message,
+        /2 lines still differ after the reload, the first: add "router ospf"/,
+      );
+      return true;
+    });
+    assert.match(probe.runningAtRestore(), TEST_PREFIX_LIST);
+    assert.equal(await d.runningConfig(), before);
+    assert.deepEqual(await leftovers("a"), []);
+  });
+
+  it("commit - a read-back that fails (bgpd stops answering) is undone over a new connection", async () => {
+    const bgpd = Number(
+      (
+        await readFile(join(lab.node("a").dir, "run", "bgpd.pid"), "utf8")
+      ).trim(),
+    );
+    let reloaded = false;
+    let stopped = false;
+    // bgpd is stopped as the read-back is sent and resumed as the
+    // restore is: a daemon that hangs exactly then.
+    const probe = await probeAtRestore("a", (what) => {
+      if (what === "frr-reload.py --reload") {
+        reloaded = true;
+      } else if (what === "frr-reload.py --test" && reloaded && !stopped) {
+        process.kill(bgpd, "SIGSTOP");
+        stopped = true;
+      } else if (what.endsWith("(restore)") && stopped) {
+        process.kill(bgpd, "SIGCONT");
+      }
+    });
+    const d = driver("a", {}, { log: probe.log, reloadTimeoutMs: 5_000 });
+    const before = await d.runningConfig();
+    assert.doesNotMatch(before, TEST_PREFIX_LIST);
+    const session = await d.loadReplace(withTestPrefixList(A));
+    try {
+      await assert.rejects(session.commit(), (err: unknown) => {
+        assert.ok(err instanceof NcmError);
+        assert.equal(err.code, "FRR_APPLY_REVERTED");
+        assert.equal(err.category, "timeout");
+        assert.equal(err.retryable, true);
+        assert.equal(err.details.reason, "read-back-failed");
+        assert.match(
+          err.message,
+          /frr-reload\.py --test did not finish within 5000 ms/,
+        );
+        return true;
+      });
+    } finally {
+      process.kill(bgpd, "SIGCONT");
+    }
+    assert.ok(stopped, "the read-back was never sent");
+    assert.match(probe.runningAtRestore(), TEST_PREFIX_LIST);
+    assert.equal(await d.runningConfig(), before);
+    await waitUntil(
+      "the BGP session after bgpd resumed",
+      async () => (await d.checkBgp()).ok,
+      20_000,
+      250,
+    );
   });
 
   it("commit - a change that takes an Established peer down is undone", async () => {

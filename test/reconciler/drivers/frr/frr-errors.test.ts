@@ -3,6 +3,8 @@ import { describe, it } from "node:test";
 import { NcmError } from "../../../../core/errors.ts";
 import {
   applyRejection,
+  applyReverted,
+  commandTimeout,
   recodedForFrr,
   rejectedConfig,
   syntaxRejection,
@@ -68,4 +70,46 @@ describe("frr errors", () => {
     assert.equal(recoded.category, "authentication");
     assert.equal(recoded.retryable, false);
   });
+
+  const reverts = [
+    {
+      reason: "reload-failed",
+      cause: undefined,
+      category: "rejected-config",
+      retryable: false,
+    },
+    {
+      reason: "not-converged",
+      cause: undefined,
+      category: "rejected-config",
+      retryable: false,
+    },
+    {
+      reason: "bgp-check-failed",
+      cause: undefined,
+      category: "guard",
+      retryable: false,
+    },
+    {
+      reason: "read-back-failed",
+      cause: commandTimeout("r1", "frr-reload.py --test", 5000),
+      category: "timeout",
+      retryable: true,
+    },
+    {
+      reason: "read-back-failed",
+      cause: new Error("gone"),
+      category: "protocol",
+      retryable: true,
+    },
+  ] as const;
+  for (const r of reverts) {
+    it(`applyReverted - ${r.reason} caused by ${r.cause?.name ?? "nothing"} is ${r.category}`, () => {
+      const error = applyReverted("r1", r.reason, "why", r.cause);
+      assert.equal(error.code, "FRR_APPLY_REVERTED");
+      assert.equal(error.category, r.category);
+      assert.equal(error.retryable, r.retryable);
+      assert.deepEqual(error.details, { device: "r1", reason: r.reason });
+    });
+  }
 });

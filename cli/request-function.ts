@@ -10,6 +10,7 @@ import {
   type FunctionName,
   functionSubject,
 } from "../functions/types.ts";
+import { deviceOwner } from "./device-owner.ts";
 import { isRecord } from "./is-record.ts";
 
 /** Headers of a NATS micro service error reply. */
@@ -43,6 +44,8 @@ export type ReplyParser<T> = (value: unknown, subject: string) => T;
  * Calls a device's function and returns its JSON reply, checked by
  * `parse`. Every failure becomes an NcmError: no minion serving the
  * device, no reply in time, an error reply, or a reply of the wrong shape.
+ * A device no live minion owns fails at once: every minion hears the
+ * request, but only the owner answers, so nobody would.
  */
 export async function requestFunction<T>(
   nc: NatsConnection,
@@ -50,6 +53,10 @@ export async function requestFunction<T>(
   parse: ReplyParser<T>,
 ): Promise<T> {
   const subject = functionSubject(request.prefix, request.device, request.name);
+  const owner = await deviceOwner(nc, request.device);
+  if (owner.state === "unowned") {
+    throw noMinion(request, subject, owner.why);
+  }
   let reply: Msg;
   try {
     reply = await nc.request(subject, request.payload ?? "", {
@@ -75,19 +82,35 @@ export function assertPrefix(prefix: string): string {
   return prefix;
 }
 
+function hintFor(request: FunctionRequest): string {
+  return `is a minion running with ${request.device} in its inventory?`;
+}
+
+/** No minion can answer; `why` says how we know, when we do. */
+function noMinion(
+  request: FunctionRequest,
+  subject: string,
+  why?: string,
+  cause?: unknown,
+): NcmError {
+  const known = why === undefined ? "" : `: ${why}`;
+  return new NcmError(
+    "unreachable",
+    "NO_MINION",
+    `no minion serves ${request.device} on subject ${subject}${known} ` +
+      `(${hintFor(request)})`,
+    { cause, details: { device: request.device, subject } },
+  );
+}
+
 function requestFailure(
   err: unknown,
   request: FunctionRequest,
   subject: string,
 ): NcmError {
-  const hint = `is a minion running with ${request.device} in its inventory?`;
+  const hint = hintFor(request);
   if (err instanceof RequestError && err.isNoResponders()) {
-    return new NcmError(
-      "unreachable",
-      "NO_MINION",
-      `no minion serves ${request.device} on subject ${subject} (${hint})`,
-      { cause: err, details: { device: request.device, subject } },
-    );
+    return noMinion(request, subject, undefined, err);
   }
   if (err instanceof TimeoutError) {
     const seconds = request.timeoutMs / 1000;

@@ -69,12 +69,12 @@ async function openBuckets(nc: NatsConnection): Promise<Buckets | null> {
 }
 
 async function ownerIn(buckets: Buckets, device: string): Promise<DeviceOwner> {
-  const owner = stringField(await valueOf(buckets.owners, device), "owner");
+  const owner = stringField(await jsonAt(buckets.owners, device), "owner");
   if (owner === undefined) {
     return { state: "unowned", why: "no running minion owns it" };
   }
   const member =
-    buckets.minions === null ? null : await valueOf(buckets.minions, owner);
+    buckets.minions === null ? null : await jsonAt(buckets.minions, owner);
   if (member === null) {
     return {
       state: "unowned",
@@ -94,7 +94,7 @@ async function ownerIn(buckets: Buckets, device: string): Promise<DeviceOwner> {
 }
 
 /** The JSON object under `key`, or null when there is none. */
-async function valueOf(
+async function jsonAt(
   kv: KV,
   key: string,
 ): Promise<Record<string, unknown> | null> {

@@ -92,6 +92,19 @@ async function accounts(): Promise<string[]> {
   return items;
 }
 
+/**
+ * Host-wide facilities that iproute2 and util-linux make on their first
+ * use on a machine and share with every other user of network
+ * namespaces: `ip netns` turns /run/netns into a shared mount point, and
+ * mount(8) keeps /run/mount/utab. They are not the lab's to remove, so a
+ * lab that is the first on a fresh machine leaves them, rightly.
+ */
+const HOST_FACILITIES = new Set([
+  "mount /run/netns (root /run/netns)",
+  "path /run/netns",
+  "path /run/mount",
+]);
+
 /** The host's mounts: `ip netns add` bind-mounts each namespace file. */
 async function mounts(): Promise<string[]> {
   const text = await readFile("/proc/self/mountinfo", "utf8");
@@ -99,7 +112,8 @@ async function mounts(): Promise<string[]> {
     .split("\n")
     .map((line) => line.split(" "))
     .filter((fields) => fields.length > 4)
-    .map((fields) => `mount ${fields[4]} (root ${fields[3]})`);
+    .map((fields) => `mount ${fields[4]} (root ${fields[3]})`)
+    .filter((item) => !HOST_FACILITIES.has(item));
 }
 
 /** /run and /run/netns: the labs' folder, /run/sshd, namespace files. */
@@ -110,7 +124,7 @@ async function runEntries(): Promise<string[]> {
       items.push(`path ${dir}/${entry}`);
     }
   }
-  return items;
+  return items.filter((item) => !HOST_FACILITIES.has(item));
 }
 
 /** A process as /proc shows it; `start` tells a reused pid apart. */

@@ -1,10 +1,13 @@
 import type { KV, KvEntry } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/nats-core";
+import { NcmError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 
 const RETRY_MS = 1_000;
 /** How often the bucket's last sequence is compared with what arrived. */
 const CHECK_MS = 5_000;
+/** Longest wait in start() for the bucket's current values. */
+const INITIAL_MS = 30_000;
 
 export interface KvFollowerOptions {
   nc: NatsConnection;
@@ -14,6 +17,8 @@ export interface KvFollowerOptions {
   log: Logger;
   /** Names the watch in logs. */
   name: string;
+  /** Longest wait in start() for the current values; default 30 s. */
+  initialTimeoutMs?: number;
 }
 
 /**
@@ -35,16 +40,54 @@ export class KvFollower {
   #owed: number | null = null;
   #timer: NodeJS.Timeout | undefined;
   #healthy = true;
+  /** Called once a watch has delivered the values current at its start. */
+  #caughtUp: (() => void) | null = null;
 
   constructor(options: KvFollowerOptions) {
     this.#options = options;
   }
 
+  /**
+   * Resolves once `onEntry` has seen every value the bucket held when the
+   * watch started, so callers can act on the current state at once (a
+   * pause switch read too late would let a device be changed). Rejects,
+   * with the watch stopped, when they do not arrive in time.
+   */
   async start(): Promise<void> {
-    await this.#open();
-    void this.#followReconnects();
-    this.#timer = setInterval(() => void this.#check(), CHECK_MS);
-    this.#timer.unref();
+    const caughtUp = new Promise<void>((resolve) => {
+      this.#caughtUp = resolve;
+    });
+    try {
+      await this.#open();
+      void this.#followReconnects();
+      this.#timer = setInterval(() => void this.#check(), CHECK_MS);
+      this.#timer.unref();
+      await this.#within(caughtUp);
+    } catch (err) {
+      this.stop();
+      throw err;
+    }
+  }
+
+  async #within(caughtUp: Promise<void>): Promise<void> {
+    const ms = this.#options.initialTimeoutMs ?? INITIAL_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        reject(
+          new NcmError(
+            "nats",
+            "WATCH_NOT_CAUGHT_UP",
+            `the watch on KV bucket ${this.#options.name} did not deliver the bucket's current values within ${ms} ms`,
+          ),
+        );
+      }, ms);
+    });
+    try {
+      await Promise.race([caughtUp, late]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /**
@@ -93,14 +136,23 @@ export class KvFollower {
   async #open(): Promise<void> {
     const generation = ++this.#generation;
     this.#watch?.stop();
+    // An empty bucket delivers nothing, so nothing would say it caught up.
+    const empty = this.#caughtUp !== null && (await this.#isEmpty());
     const watch = await this.#options.kv.watch();
     this.#watch = watch;
     this.#healthy = true;
+    if (empty) {
+      this.#initialDelivered();
+    }
     void (async () => {
       try {
         for await (const entry of watch) {
           this.#seen = Math.max(this.#seen, entry.revision);
           this.#options.onEntry(entry);
+          // Nothing pending behind this entry: the current values are in.
+          if (entry.delta === 0) {
+            this.#initialDelivered();
+          }
         }
       } catch (err) {
         this.#options.log.warn({
@@ -113,6 +165,16 @@ export class KvFollower {
         this.#reopenSoon();
       }
     })();
+  }
+
+  async #isEmpty(): Promise<boolean> {
+    const status = await this.#options.kv.status();
+    return status.streamInfo.state.messages === 0;
+  }
+
+  #initialDelivered(): void {
+    this.#caughtUp?.();
+    this.#caughtUp = null;
   }
 
   #reopenSoon(delayMs = RETRY_MS): void {

@@ -67,14 +67,6 @@ export class DeviceLeases extends EventEmitter<{ change: [device: string] }> {
       name: "owners",
     });
     await this.#follower.start();
-    // The watch delivers current values too, but without telling when it
-    // has caught up; reading them directly makes start() complete.
-    for await (const key of await this.#kv.keys()) {
-      const entry = await this.#kv.get(key);
-      if (entry !== null) {
-        this.#remember(entry);
-      }
-    }
   }
 
   stop(): void {

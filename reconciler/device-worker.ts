@@ -49,6 +49,11 @@ export interface DeviceWorkerOptions {
   backoff?: BackoffOptions;
   /** Quiet time after an intended write before acting on it, in ms. */
   settleMs?: number;
+  /**
+   * Cheap ownership check before a pass touches the device at all; throws
+   * a fenced error when this minion cannot prove it owns the device now.
+   */
+  beforeWork?: () => void;
   /** Fencing hook, called right before each commit. */
   beforeCommit?: () => Promise<void>;
   /** Told how every pass ended, whatever asked for it (metrics). */
@@ -130,7 +135,15 @@ export class DeviceWorker {
     if (intended !== null && before?.revision === intended.revision) {
       return this.request("schedule");
     }
-    this.#update({ intendedRevision: intended?.revision ?? null });
+    // Never leave a status saying in-sync beside a revision the device
+    // does not carry yet: say what happens to it next.
+    this.#update({
+      intendedRevision: intended?.revision ?? null,
+      ...(intended !== null &&
+      intended.revision !== this.#status.appliedRevision
+        ? { state: this.#pendingState() }
+        : {}),
+    });
     this.#intendedAt = performance.now();
     return this.request("intended");
   }
@@ -220,7 +233,14 @@ export class DeviceWorker {
       );
     }
     return this.run(async (driver) => {
-      const session = await driver.loadReplace(intended.text);
+      // A dry run whose abort was lost (the connection dropped) left its
+      // session pending: clear it before opening another, or repeated
+      // diffs would fill the device's five session slots.
+      await this.#cleanupOnce();
+      const session = await driver.loadReplace(intended.text).catch((err) => {
+        this.#needsCleanup = true;
+        throw err;
+      });
       try {
         return {
           intendedRevision: intended.revision,
@@ -231,7 +251,10 @@ export class DeviceWorker {
           changed: session.changed,
         };
       } finally {
-        await session.abort();
+        await session.abort().catch((err: unknown) => {
+          this.#needsCleanup = true;
+          throw err;
+        });
       }
     });
   }
@@ -272,6 +295,7 @@ export class DeviceWorker {
       return outcome(this.device, "unmanaged", null, started);
     }
     try {
+      this.#options.beforeWork?.();
       await this.#cleanupOnce();
       const result = await reconcilePass({
         driver: this.#options.driver,
@@ -320,15 +344,34 @@ export class DeviceWorker {
     this.#needsCleanup = false;
   }
 
+  /** The state of a device whose latest revision is not applied yet. */
+  #pendingState(): DeviceState {
+    if (this.#status.paused) {
+      return "paused";
+    }
+    return this.#enforcing() ? "applying" : "unknown";
+  }
+
+  /**
+   * The device differs from its intended config. Drift is a device that
+   * left the revision it was in sync with; a revision not applied yet is
+   * a change on its way, counted as drift by nobody, and reported as a
+   * difference only when it will not be applied (observe mode, paused).
+   */
   #drifted(diff: string, intended: IntendedConfig): void {
     const enforcing = this.#enforcing();
+    const outOfBand = this.#status.appliedRevision === intended.revision;
     this.#update({
       state: enforcing ? "applying" : "drifted",
-      driftCount: this.#status.driftCount + 1,
+      driftCount: this.#status.driftCount + (outOfBand ? 1 : 0),
     });
+    if (!outOfBand && enforcing) {
+      return;
+    }
     this.#log.info({
       event: "drift-detected",
       revision: intended.revision,
+      outOfBand,
       enforcing,
     });
     this.#event({
@@ -337,6 +380,7 @@ export class DeviceWorker {
       diff,
       mode: this.#options.mode,
       paused: this.#status.paused,
+      outOfBand,
     });
   }
 
@@ -403,10 +447,10 @@ export class DeviceWorker {
   ): ReconcileOutcome {
     this.#needsCleanup = true;
     // A fenced commit says nothing about the device: this minion could not
-    // prove its lease (NATS unreachable, or the device moved). Retry soon
-    // without growing the device's backoff.
+    // prove its lease (NATS unreachable, or the device moved). Retry when
+    // ownership says, without growing the device's backoff.
     const delay =
-      error.category === "fenced" ? FENCED_RETRY_MS : this.#backoff.fail();
+      error.category === "fenced" ? fencedDelay(error) : this.#backoff.fail();
     const unreachable =
       error.category === "unreachable" || error.category === "timeout";
     this.#update({
@@ -538,4 +582,10 @@ function outcome(
   started: number,
 ): ReconcileOutcome {
   return { device, result, intendedRevision, durationMs: Date.now() - started };
+}
+
+/** Ownership's own retry delay for a refused device, or the default. */
+function fencedDelay(error: NcmError): number {
+  const ms = error.details.retryInMs;
+  return typeof ms === "number" && ms >= 0 ? ms : FENCED_RETRY_MS;
 }

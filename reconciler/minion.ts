@@ -75,9 +75,6 @@ export const MINION_DEFAULTS = {
   leaseMs: 15_000,
 };
 
-/** Longest wait at start for the watch to deliver the current values. */
-const INITIAL_WATCH_MS = 30_000;
-
 /**
  * Status and event writes in flight at once, each for another device (a
  * device's own events stay in order). One at a time, the events of a
@@ -131,9 +128,19 @@ export class Minion {
     });
   }
 
+  /**
+   * Resolves once the minion manages the devices it owns. A start that
+   * fails (another minion runs under this name, NATS too slow to deliver
+   * the current state) undoes what it had started.
+   */
   static async start(options: MinionOptions): Promise<Minion> {
     const minion = new Minion(options);
-    await minion.#start();
+    try {
+      await minion.#start();
+    } catch (err) {
+      await minion.stop().catch(() => undefined);
+      throw err;
+    }
     return minion;
   }
 
@@ -174,9 +181,15 @@ export class Minion {
     }
     const released = this.#ownership?.stop() ?? Promise.resolve();
     await Promise.race([released, delay(STOP_GRACE_MS)]);
-    await Promise.all([this.#statusWriter.flush(), this.#eventWriter.flush()]);
-    this.#statusWriter.close();
-    this.#eventWriter.close();
+    // Unset only when the start failed before any device was managed.
+    if (this.#statusWriter !== undefined) {
+      await Promise.all([
+        this.#statusWriter.flush(),
+        this.#eventWriter.flush(),
+      ]);
+      this.#statusWriter.close();
+      this.#eventWriter.close();
+    }
     this.#log.info({ event: "minion-stopped" });
   }
 
@@ -314,6 +327,7 @@ export class Minion {
       },
       onPassDone: (o) => this.#options.metrics?.passFinished(o),
       backoff: this.#options.backoff,
+      beforeWork: () => this.#ownership?.assertProvable(device),
       beforeCommit: () => this.#ownership?.fence(device) ?? Promise.resolve(),
     });
     this.#managed.set(device, { worker, driver });
@@ -335,6 +349,8 @@ export class Minion {
     this.#managed.delete(device);
     await managed.worker.stop();
     await managed.driver.close().catch(() => undefined);
+    // Its in-flight pass has ended: nothing more reaches the device from us.
+    this.#log.info({ event: "device-unmanaged", device });
   }
 
   /**
@@ -343,35 +359,18 @@ export class Minion {
    * a consumer on several keys).
    */
   async #watchIntended(): Promise<void> {
-    const present = new Set<string>();
-    for await (const key of await this.#intended.keys()) {
-      present.add(key);
-    }
-    const awaited = new Set(
-      [...this.#specs.keys()].filter((d) => present.has(d)),
-    );
-    const caughtUp = deferred();
-    if (awaited.size === 0) {
-      caughtUp.resolve();
-    }
     const follower = new KvFollower({
       nc: this.#options.nc,
       kv: this.#intended,
-      onEntry: (entry) => {
-        this.#onIntended(entry);
-        if (awaited.delete(entry.key) && awaited.size === 0) {
-          caughtUp.resolve();
-        }
-      },
+      onEntry: (entry) => this.#onIntended(entry),
       log: this.#log,
       name: "intended",
     });
     this.#intendedFollower = follower;
     this.#watches.push(follower);
+    // Resolves once every candidate has its intended value, so ownership
+    // (started next) never takes a device for unmanaged by a race at start.
     await follower.start();
-    // Ownership starts once every candidate has its intended value, so a
-    // device is never taken for unmanaged by a race at start.
-    await Promise.race([caughtUp.promise, delay(INITIAL_WATCH_MS)]);
   }
 
   #onIntended(entry: KvEntry): void {
@@ -413,6 +412,8 @@ export class Minion {
       name: "control",
     });
     this.#watches.push(follower);
+    // Every switch must be known before the first device is taken: #manage
+    // applies it at once, and a switch not read yet would un-pause.
     await follower.start();
   }
 
@@ -509,12 +510,4 @@ function parseControl(entry: KvEntry): DeviceControl | null {
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
-}
-
-function deferred(): { promise: Promise<void>; resolve: () => void } {
-  let resolve = (): void => undefined;
-  const promise = new Promise<void>((r) => {
-    resolve = r;
-  });
-  return { promise, resolve };
 }

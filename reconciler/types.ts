@@ -61,6 +61,12 @@ export type NcmEvent =
       diff: string;
       mode: Mode;
       paused: boolean;
+      /**
+       * True when the device left a revision it was in sync with (a change
+       * by hand); false when it simply does not carry a new revision yet,
+       * which observe mode or a pause reports without counting as drift.
+       */
+      outOfBand: boolean;
     })
   | (EventBase & {
       kind: "applied";

@@ -60,6 +60,7 @@ describe("ncm history", { skip: natsServerMissing() ?? false }, () => {
       diff: "--- system:/running-config\n+++ session\n+a\n+b\n-c\n",
       mode: "observe",
       paused: false,
+      outOfBand: true,
     });
     await put("leaf2", "hostname leaf2\n"); // revision 2
     await put("leaf1", CONFIG_B); // revision 3

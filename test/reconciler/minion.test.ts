@@ -435,6 +435,39 @@ describe("minion", { skip: natsServerMissing() ?? false }, () => {
     });
   });
 
+  it("minion - a second minion under a running minion's name is refused and takes nothing", async () => {
+    const first = await start({ leaseMs: 3_000 });
+    const minions = await new Kvm(lab.nc).open("minions");
+    const record = async () =>
+      (await minions.get("test-minion"))?.json<{ instance: string }>();
+    const before = await record();
+
+    await assert.rejects(
+      Minion.start({
+        nc: lab.nc,
+        inventory: lab.inventory,
+        name: "test-minion",
+        interval: "0 0 1 1 *",
+        commitTimerSeconds: 60,
+        leaseMs: 3_000,
+        log: silentLogger(),
+      }),
+      (err: Error & { code?: string }) => {
+        assert.equal(err.code, "DUPLICATE_NAME");
+        assert.match(err.message, /different --name/);
+        return true;
+      },
+    );
+    // The refused one left the running one's record and devices alone.
+    assert.equal((await record())?.instance, before?.instance);
+    assert.equal(minion, first);
+    const owners = await new Kvm(lab.nc).open("owners");
+    for (const name of ["spine1", "leaf1", "leaf2"]) {
+      const lease = (await owners.get(name))?.json<{ owner: string }>();
+      assert.equal(lease?.owner, "test-minion");
+    }
+  });
+
   it("minion - a config that would remove ncm's login user is refused", async () => {
     await start();
     const device = lab.sims.device("leaf2");

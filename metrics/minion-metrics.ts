@@ -95,7 +95,7 @@ export class MinionMetrics {
     }
     this.#drift = new Counter({
       name: "ncm_drift_detected_total",
-      help: "Times a device's running-config differed from its intended config",
+      help: "Times a device's running-config was found changed behind ncm's back",
       registers,
     });
     this.#apply = new Histogram({
@@ -132,7 +132,8 @@ export class MinionMetrics {
 
   /** Feeds drift and apply figures from the events the minion publishes. */
   eventPublished(event: NcmEvent): void {
-    if (event.kind === "drift-detected") {
+    // Like the status's driftCount: a revision not applied yet is no drift.
+    if (event.kind === "drift-detected" && event.outOfBand) {
       this.#drift.inc();
     } else if (event.kind === "applied") {
       this.#apply.observe(event.durationMs / 1000);

@@ -94,6 +94,13 @@ describe("minion metrics", () => {
     metrics.eventPublished({
       ...applied(1500),
       kind: "drift-detected",
+      outOfBand: true,
+    } as NcmEvent);
+    // A revision observe mode keeps off the device is reported, not counted.
+    metrics.eventPublished({
+      ...applied(1500),
+      kind: "drift-detected",
+      outOfBand: false,
     } as NcmEvent);
     metrics.eventPublished(applied(1500));
     metrics.sshConnection(1);

@@ -78,6 +78,15 @@ describe("minion metrics", { skip: natsServerMissing() ?? false }, () => {
       const s = minion?.status("leaf1");
       return s?.state === "in-sync" && s.appliedRevision === revision;
     });
+    // Drift made by hand, which the next sweep finds and corrects.
+    const device = lab.sims.device("leaf1");
+    device.configure("interface Ethernet1\n   description METRICS_DRIFT");
+    await waitUntil(
+      "drift corrected",
+      () =>
+        !device.runningConfig().includes("METRICS_DRIFT") &&
+        minion?.status("leaf1")?.state === "in-sync",
+    );
 
     const families = await scrape();
 

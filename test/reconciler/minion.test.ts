@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { after, afterEach, before, describe, it } from "node:test";
-import { jetstreamManager } from "@nats-io/jetstream";
 import { Kvm, KvWatchInclude } from "@nats-io/kv";
 import { silentLogger } from "../../core/log.ts";
-import { EVENTS_STREAM, openControl } from "../../core/nats/resources.ts";
+import { openControl } from "../../core/nats/resources.ts";
 import { Minion, type MinionOptions } from "../../reconciler/minion.ts";
 import type { DeviceStatus, NcmEvent } from "../../reconciler/types.ts";
 import { Lab } from "../harness/lab.ts";
+import { readEvents } from "../harness/nats-records.ts";
 import { natsServerMissing } from "../harness/nats-server.ts";
 import { waitUntil } from "../harness/wait.ts";
 
@@ -513,18 +513,6 @@ describe("minion", { skip: natsServerMissing() ?? false }, () => {
     return `${s.state} ${s.intendedRevision}/${s.appliedRevision}`;
   }
 
-  async function eventsOf(device: string): Promise<NcmEvent[]> {
-    const jsm = await jetstreamManager(lab.nc);
-    const events: NcmEvent[] = [];
-    const info = await jsm.streams.info(EVENTS_STREAM);
-    for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
-      const msg = await jsm.streams
-        .getMessage(EVENTS_STREAM, { seq })
-        .catch(() => null);
-      if (msg !== null && msg.subject === `ncm.events.${device}`) {
-        events.push(msg.json<NcmEvent>());
-      }
-    }
-    return events;
-  }
+  const eventsOf = (device: string): Promise<NcmEvent[]> =>
+    readEvents(lab.nc, device);
 });

@@ -1,14 +1,14 @@
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
-import { jetstreamManager } from "@nats-io/jetstream";
 import { type KV, Kvm } from "@nats-io/kv";
 import { silentLogger } from "../../core/log.ts";
-import { EVENTS_STREAM, openControl } from "../../core/nats/resources.ts";
+import { openControl } from "../../core/nats/resources.ts";
 import { Minion } from "../../reconciler/minion.ts";
 import type { DeviceStatus, NcmEvent } from "../../reconciler/types.ts";
 import { runNcm } from "../cli/run-ncm.ts";
 import { Lab } from "../harness/lab.ts";
+import { readEvents } from "../harness/nats-records.ts";
 import { natsServerMissing } from "../harness/nats-server.ts";
 import { waitUntil } from "../harness/wait.ts";
 
@@ -121,18 +121,6 @@ describe("pause across a restart", {
     device: string,
     kind: NcmEvent["kind"],
   ): Promise<NcmEvent[]> {
-    const jsm = await jetstreamManager(lab.nc);
-    const info = await jsm.streams.info(EVENTS_STREAM);
-    const events: NcmEvent[] = [];
-    for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
-      const msg = await jsm.streams
-        .getMessage(EVENTS_STREAM, { seq })
-        .catch(() => null);
-      const event = msg?.json<NcmEvent>();
-      if (event?.device === device && event.kind === kind) {
-        events.push(event);
-      }
-    }
-    return events;
+    return (await readEvents(lab.nc, device)).filter((e) => e.kind === kind);
   }
 });

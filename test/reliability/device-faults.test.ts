@@ -1,14 +1,13 @@
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
-import { jetstreamManager } from "@nats-io/jetstream";
 import { type KV, Kvm } from "@nats-io/kv";
 import { silentLogger } from "../../core/log.ts";
-import { EVENTS_STREAM } from "../../core/nats/resources.ts";
 import { Minion } from "../../reconciler/minion.ts";
 import type { DeviceStatus, NcmEvent } from "../../reconciler/types.ts";
 import { connect, TestShell } from "../clab/sim/ssh-test-client.ts";
 import { LAB_PASSWORD, LAB_USER, Lab } from "../harness/lab.ts";
+import { readEvents } from "../harness/nats-records.ts";
 import { natsServerMissing } from "../harness/nats-server.ts";
 import { waitUntil } from "../harness/wait.ts";
 
@@ -147,20 +146,7 @@ describe("device faults", { skip: natsServerMissing() ?? false }, () => {
     }
   });
 
-  async function events(): Promise<NcmEvent[]> {
-    const jsm = await jetstreamManager(lab.nc);
-    const info = await jsm.streams.info(EVENTS_STREAM);
-    const found: NcmEvent[] = [];
-    for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
-      const msg = await jsm.streams
-        .getMessage(EVENTS_STREAM, { seq })
-        .catch(() => null);
-      if (msg !== null) {
-        found.push(msg.json<NcmEvent>());
-      }
-    }
-    return found;
-  }
+  const events = (): Promise<NcmEvent[]> => readEvents(lab.nc);
 });
 
 function countFailures(events: NcmEvent[]): Map<string, number> {

@@ -22,9 +22,9 @@ import { pinnedHostKeyVerifier } from "../../reconciler/drivers/host-keys/pinned
 import { Minion } from "../../reconciler/minion.ts";
 import type { DeviceStatus } from "../../reconciler/types.ts";
 import { runNcm } from "../cli/run-ncm.ts";
+import { readEvents } from "../harness/nats-records.ts";
 import { NatsServer, natsServerMissing } from "../harness/nats-server.ts";
 import { waitUntil } from "../harness/wait.ts";
-import { readEvents } from "./nats-records.ts";
 
 const USER = "admin";
 const PASSWORD = "hostkey-test-pw";

@@ -14,9 +14,9 @@ import { connectNats } from "../../core/nats/connect.ts";
 import { openHostKeys, openStatus } from "../../core/nats/resources.ts";
 import type { DeviceStatus } from "../../reconciler/types.ts";
 import { runNcm, spawnNcm } from "../cli/run-ncm.ts";
+import { readEvents } from "../harness/nats-records.ts";
 import { NatsServer, natsServerMissing } from "../harness/nats-server.ts";
 import { waitUntil } from "../harness/wait.ts";
-import { readEvents } from "./nats-records.ts";
 
 const PERMISSIONS = new URL(
   "../../docs/nats-permissions.conf",

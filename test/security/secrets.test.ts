@@ -10,9 +10,9 @@ import { connectNats } from "../../core/nats/connect.ts";
 import { openControl, openIntended } from "../../core/nats/resources.ts";
 import type { DeviceStatus, NcmEvent } from "../../reconciler/types.ts";
 import { type NcmRun, runNcm, spawnNcm } from "../cli/run-ncm.ts";
+import { readEventTexts, readStatusTexts } from "../harness/nats-records.ts";
 import { NatsServer, natsServerMissing } from "../harness/nats-server.ts";
 import { waitUntil } from "../harness/wait.ts";
-import { readEventTexts, readStatusTexts } from "./nats-records.ts";
 
 const NATS_USER = "ncm";
 const NATS_PW = "natsPW-4tZq8Lm";

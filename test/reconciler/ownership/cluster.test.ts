@@ -3,18 +3,17 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { jetstreamManager } from "@nats-io/jetstream";
 import { type KV, Kvm } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { NatsCluster } from "../../../clab/nats-cluster.ts";
 import { SimHost } from "../../../clab/sim/sim-host.ts";
 import { connectNats } from "../../../core/nats/connect.ts";
 import { leaderGet } from "../../../core/nats/leader-get.ts";
-import { EVENTS_STREAM } from "../../../core/nats/resources.ts";
 import type { OwnerRecord } from "../../../reconciler/ownership/device-leases.ts";
 import type { DeviceStatus, NcmEvent } from "../../../reconciler/types.ts";
 import { type NcmProcess, spawnNcm } from "../../cli/run-ncm.ts";
 import { inventoryYaml, LAB_PASSWORD, LAB_USER } from "../../harness/lab.ts";
+import { readEvents } from "../../harness/nats-records.ts";
 import { natsServerMissing } from "../../harness/nats-server.ts";
 import { waitUntil } from "../../harness/wait.ts";
 
@@ -310,18 +309,6 @@ describe("minions on a NATS cluster", {
   });
 
   async function appliedEvents(): Promise<NcmEvent[]> {
-    const jsm = await jetstreamManager(nc);
-    const info = await jsm.streams.info(EVENTS_STREAM);
-    const events: NcmEvent[] = [];
-    for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
-      const msg = await jsm.streams
-        .getMessage(EVENTS_STREAM, { seq })
-        .catch(() => null);
-      const event = msg?.json<NcmEvent>();
-      if (event?.kind === "applied") {
-        events.push(event);
-      }
-    }
-    return events;
+    return (await readEvents(nc)).filter((e) => e.kind === "applied");
   }
 });

@@ -3,7 +3,10 @@ import type { NatsConnection } from "@nats-io/nats-core";
 import { EVENTS_STREAM, openStatus } from "../../core/nats/resources.ts";
 import type { NcmEvent } from "../../reconciler/types.ts";
 
-/** Every NCM_EVENTS message as stored, oldest first, optionally one device's. */
+/**
+ * Every NCM_EVENTS message as stored, oldest first, optionally one
+ * device's. A message removed meanwhile (retention) is passed over.
+ */
 export async function readEventTexts(
   nc: NatsConnection,
   device?: string,
@@ -12,7 +15,9 @@ export async function readEventTexts(
   const info = await jsm.streams.info(EVENTS_STREAM);
   const texts: string[] = [];
   for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
-    const msg = await jsm.streams.getMessage(EVENTS_STREAM, { seq });
+    const msg = await jsm.streams
+      .getMessage(EVENTS_STREAM, { seq })
+      .catch(() => null);
     if (msg === null) {
       continue;
     }
@@ -23,10 +28,10 @@ export async function readEventTexts(
   return texts;
 }
 
-/** One device's events, parsed. */
+/** Every event, or one device's, parsed. */
 export async function readEvents(
   nc: NatsConnection,
-  device: string,
+  device?: string,
 ): Promise<NcmEvent[]> {
   const texts = await readEventTexts(nc, device);
   return texts.map((text) => JSON.parse(text) as NcmEvent);

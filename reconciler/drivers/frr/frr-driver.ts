@@ -38,6 +38,10 @@ import {
   renderReloadDiff,
 } from "./reload-diff.ts";
 
+/** Connections tried to collect a reload whose connection was lost. */
+const COLLECT_ATTEMPTS = 3;
+const COLLECT_RETRY_MS = 1_000;
+
 /** Why an applied change has to be undone. */
 interface Failure {
   reason: RevertReason;
@@ -166,18 +170,18 @@ export class FrrDriver implements DeviceDriver, SessionControl {
     try {
       await this.#expectZero(cmd.snapshot(files.before), "save running-config");
       const guarded = await this.#peersUpNow();
-      // FIXME: a connection lost during the reload leaves the outcome
-      // unknown and skips the restore; the next pass reads the device and
-      // applies the intended config again. Running frr-reload detached
-      // (setsid, output to a file) and collecting it afterwards would
-      // let the restore run over a new connection.
-      const failure = await this.#apply(files.candidate, config, guarded);
+      // FIXME: a minion that dies during the reload leaves its read-back,
+      // BGP check and restore undone (the reload itself completes); the
+      // next owner finds the device on the intended config and keeps it,
+      // even if the change broke a peer. Saving the guarded peers beside
+      // the snapshot would let the next owner finish the checks.
+      const failure = await this.#apply(files, config, guarded);
       if (failure !== null) {
         await this.#restore(files.before, failure);
       }
       this.#log.debug({ event: "session-committed", session: name });
     } finally {
-      await this.#removeQuietly([files.candidate, files.before]);
+      await this.#removeQuietly(cmd.allFiles(files));
     }
   }
 
@@ -209,15 +213,12 @@ export class FrrDriver implements DeviceDriver, SessionControl {
    * must be undone, or null. Throws when nothing was applied.
    */
   async #apply(
-    candidate: string,
+    files: cmd.SessionFiles,
     config: string,
     guarded: readonly string[],
   ): Promise<Failure | null> {
-    const result = await this.#run(
-      cmd.frrReload(this.#options.reloadScript, "reload", candidate),
-      "frr-reload.py --reload",
-      { timeoutMs: this.#options.reloadTimeoutMs },
-    );
+    const candidate = files.candidate;
+    const result = await this.#reload(files);
     if (result.code !== 0) {
       return this.#reloadFailure(config, result);
     }
@@ -246,6 +247,65 @@ export class FrrDriver implements DeviceDriver, SessionControl {
       // bgpd gone or unreadable after the change: as bad as a peer down.
       const error = toNcmError(err);
       return { reason: "bgp-check-failed", why: error.message, cause: error };
+    }
+  }
+
+  /**
+   * Runs the reload detached from the SSH connection. When the connection
+   * is lost during it, the reload goes on on the router; a new connection
+   * collects its result, so the read-back, the BGP check and, if need be,
+   * the restore still run. A reload that never started leaves the router
+   * as it was: the lost connection is the error, and a retry may help.
+   */
+  async #reload(files: cmd.SessionFiles): Promise<ExecResult> {
+    const what = "frr-reload.py --reload";
+    const timeoutMs = this.#options.reloadTimeoutMs;
+    let lost: NcmError;
+    try {
+      return await this.#run(
+        cmd.startReload(this.#options.reloadScript, files),
+        what,
+        { timeoutMs },
+      );
+    } catch (err) {
+      lost = toNcmError(err);
+      if (lost.code !== "FRR_CONNECTION_LOST") {
+        throw lost;
+      }
+    }
+    this.#log.warn({ event: "reload-connection-lost" });
+    const result = await this.#collectReload(files, timeoutMs);
+    if (result.code === cmd.RELOAD_NEVER_STARTED) {
+      throw lost;
+    }
+    this.#log.info({ event: "reload-collected", code: result.code });
+    if (result.code === cmd.RELOAD_VANISHED) {
+      // Killed before it could record a status: what it changed is
+      // unknown, so it counts as failed and the snapshot is restored.
+      return {
+        ...result,
+        stderr: `${result.stderr}frr-reload.py ended without an exit status\n`,
+      };
+    }
+    return result;
+  }
+
+  /** Collects a detached reload's result, over new connections. */
+  async #collectReload(
+    files: cmd.SessionFiles,
+    timeoutMs: number,
+  ): Promise<ExecResult> {
+    const what = "frr-reload.py --reload (collecting its result)";
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#run(cmd.collectReload(files), what, { timeoutMs });
+      } catch (err) {
+        const error = toNcmError(err);
+        if (!error.retryable || attempt >= COLLECT_ATTEMPTS) {
+          throw error;
+        }
+        await delay(COLLECT_RETRY_MS);
+      }
     }
   }
 

@@ -14,6 +14,7 @@ import { createDriver } from "../../../../reconciler/drivers/create-driver.ts";
 import { knownHostsVerifier } from "../../../../reconciler/drivers/eos/known-hosts.ts";
 import { FrrDriver } from "../../../../reconciler/drivers/frr/frr-driver.ts";
 import type { FrrDriverOptions } from "../../../../reconciler/drivers/frr/frr-driver-options.ts";
+import { hostProcesses, netnsInode } from "../../../clab/lab/host-snapshot.ts";
 import {
   freeLabSubnet,
   LAB,
@@ -142,6 +143,22 @@ describe("frr driver", { skip: LAB.skip }, () => {
         return running;
       },
     };
+  }
+
+  /**
+   * Kills the sshd processes serving the lab user's connections to a
+   * router, as a network cut would end them; returns how many.
+   */
+  async function killSshSessions(node: string): Promise<number> {
+    const netns = await netnsInode(lab.node(node).netns);
+    const sessions = (await hostProcesses()).filter(
+      (p) =>
+        p.netns === netns && p.cmdline.startsWith(`sshd: ${lab.plan.user}`),
+    );
+    for (const p of sessions) {
+      process.kill(p.pid, "SIGKILL");
+    }
+    return sessions.length;
   }
 
   /** known_hosts that gives router a the host key of router b. */
@@ -375,6 +392,45 @@ describe("frr driver", { skip: LAB.skip }, () => {
     );
   });
 
+  it("commit - a connection lost during the reload: the reload finishes, a new connection collects and checks it", async () => {
+    // A reload slow enough to cut the connection in the middle of it.
+    await writeFile(
+      join(lab.node("a").dir, "tmp", "slow-reload"),
+      '#!/bin/sh\n[ "$1" = --reload ] && sleep 1.5\nexec /usr/lib/frr/frr-reload.py "$@"\n',
+      { mode: 0o755 },
+    );
+    const sent: string[] = [];
+    let cut: Promise<number> | null = null;
+    const probe = await probeAtRestore("a", (what) => {
+      sent.push(what);
+      if (what === "frr-reload.py --reload") {
+        cut = delay(500).then(() => killSshSessions("a"));
+      }
+    });
+    const d = driver(
+      "a",
+      {},
+      { log: probe.log, reloadScript: "/tmp/slow-reload" },
+    );
+    const before = await d.runningConfig();
+    assert.doesNotMatch(before, TEST_PREFIX_LIST);
+
+    const session = await d.loadReplace(withTestPrefixList(A));
+    await session.commit();
+
+    assert.ok(cut !== null, "the reload was never sent");
+    assert.ok((await cut) > 0, "no SSH session process was killed");
+    assert.ok(
+      sent.includes("frr-reload.py --reload (collecting its result)"),
+      `commands sent: ${sent.join(", ")}`,
+    );
+    assert.match(await d.runningConfig(), TEST_PREFIX_LIST);
+    assert.deepEqual(await leftovers("a"), []);
+    // Back to A for the tests that follow.
+    await (await driver("a").loadReplace(A)).commit();
+    assert.doesNotMatch(await d.runningConfig(), TEST_PREFIX_LIST);
+  });
+
   it("checkBgp - bgp_peers_expected decides which peers must be up", async () => {
     const listed = await driver("a", {
       bgpPeersExpected: ["198.19.1.1"],
@@ -393,11 +449,15 @@ describe("frr driver", { skip: LAB.skip }, () => {
   it("abortStaleSessions - removes the lab user's ncm files, and only those", async () => {
     const tmp = join(lab.node("b").dir, "tmp");
     const stale = join(tmp, "ncm-crashed-1.conf");
+    // What a detached reload records, left by a minion that died.
+    const record = join(tmp, "ncm-crashed-1-reload.status");
     const foreign = join(tmp, "ncm-not-ours.conf");
     await writeFile(stale, "hostname b\n");
+    await writeFile(record, "0\n");
     await writeFile(foreign, "hostname b\n");
     const uid = (await lookupId("user", lab.plan.user))!;
     await chown(stale, uid, uid);
+    await chown(record, uid, uid);
     const removed = await driver("b").abortStaleSessions();
     assert.deepEqual(removed, ["ncm-crashed-1"]);
     assert.deepEqual(await leftovers("b"), ["ncm-not-ours.conf"]);
@@ -446,3 +506,7 @@ describe("frr driver", { skip: LAB.skip }, () => {
     });
   }
 });
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,5 +1,12 @@
 import { existsSync } from "node:fs";
-import { copyFile, mkdir, mkdtemp, readdir, writeFile } from "node:fs/promises";
+import {
+  copyFile,
+  mkdir,
+  mkdtemp,
+  readdir,
+  rm,
+  writeFile,
+} from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -47,6 +54,10 @@ export class Demo {
 
   private constructor(dir: string) {
     this.dir = dir;
+    // Runs last: the simulated devices keep their state in it until then.
+    // Each run makes new devices with new host keys, so nothing in it is
+    // worth keeping; the log file lives outside it and stays.
+    this.#stops.push(() => rm(dir, { recursive: true, force: true }));
   }
 
   static async start(options: DemoOptions): Promise<Demo> {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
+import { access, readFile } from "node:fs/promises";
 import { describe, it } from "node:test";
 import { natsServerMissing } from "../harness/nats-server.ts";
 import { spawnNcm } from "./run-ncm.ts";
@@ -28,6 +28,7 @@ describe("ncm demo", { skip: natsServerMissing() ?? false }, () => {
     // demo's nats-server included: the test does the same.
     const demo = spawnNcm(["demo"], {}, { processGroup: true });
     let children: number[] = [];
+    let dir: string | undefined;
     try {
       await demo.waitFor(/Press Ctrl-C/);
       // The nats CLI reads the value from stdin when none is given, byte
@@ -40,6 +41,9 @@ describe("ncm demo", { skip: natsServerMissing() ?? false }, () => {
         await demo.waitFor(new RegExp(`^${device}: in-sync$`, "m"), 60_000);
       }
       children = await childrenOf(demo.pid);
+      dir = /^ {2}configs +(\S+)\/configs$/m.exec(demo.output().stdout)?.[1];
+      assert.ok(dir !== undefined, "the demo names its configs folder");
+      await access(dir);
       assert.ok(children.length > 0, "the demo runs its own nats-server");
     } finally {
       const started = Date.now();
@@ -48,5 +52,6 @@ describe("ncm demo", { skip: natsServerMissing() ?? false }, () => {
       assert.ok(Date.now() - started < 10_000, "the demo stops within seconds");
     }
     assert.deepEqual(children.filter(alive), [], "no child outlives the demo");
+    await assert.rejects(access(dir as string), "the demo's folder is removed");
   });
 });

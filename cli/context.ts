@@ -12,6 +12,7 @@ export interface GlobalOptions {
   tlsCa?: string;
   tlsCert?: string;
   tlsKey?: string;
+  inboxPrefix?: string;
   logLevel: string;
   prefix: string;
   replicas: string;
@@ -37,6 +38,7 @@ export function natsOptions(command: Command, name?: string): NatsOptions {
     password: g.password,
     name,
     ...(tls === undefined ? {} : { tls }),
+    ...(g.inboxPrefix === undefined ? {} : { inboxPrefix: g.inboxPrefix }),
   };
 }
 

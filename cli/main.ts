@@ -60,6 +60,12 @@ function buildProgram(): Command {
       ),
     )
     .addOption(
+      new Option(
+        "--inbox-prefix <prefix>",
+        "subject prefix of this client's reply inboxes (default _INBOX)",
+      ).env("NATS_INBOX_PREFIX"),
+    )
+    .addOption(
       new Option("--log-level <level>", "log level")
         .env("LOG_LEVEL")
         .default("info"),

@@ -5,7 +5,7 @@ import {
   type NatsConnection,
 } from "@nats-io/nats-core";
 import { connect } from "@nats-io/transport-node";
-import { NcmError } from "../errors.ts";
+import { NcmError, UsageError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 
 /** How to reach NATS; secrets in here are never logged. */
@@ -20,6 +20,12 @@ export interface NatsOptions {
   tls?: { caFile?: string; certFile?: string; keyFile?: string };
   /** How long the first connect may take; the client's default otherwise. */
   connectTimeoutMs?: number;
+  /**
+   * Subject prefix of this connection's reply inboxes, `_INBOX` by
+   * default. With one prefix per NATS user, and permissions that let each
+   * user subscribe to its own alone, no user can read another's replies.
+   */
+  inboxPrefix?: string;
 }
 
 export const DEFAULT_SERVER = "nats://127.0.0.1:4222";
@@ -41,6 +47,7 @@ export async function connectNats(
   options: NatsOptions,
   log?: Logger,
 ): Promise<NatsConnection> {
+  checkInboxPrefix(options.inboxPrefix);
   const authenticator =
     options.creds === undefined
       ? undefined
@@ -48,9 +55,6 @@ export async function connectNats(
   await checkTlsFiles(options.tls);
   let nc: NatsConnection;
   try {
-    // FIXME: replies arrive on the shared `_INBOX.` prefix, so any user
-    // allowed to subscribe to `_INBOX.>` could read other users' replies
-    // (diffs included); a per-user `inboxPrefix` option would lift it.
     nc = await connect({
       servers: options.servers,
       name: options.name,
@@ -66,6 +70,9 @@ export async function connectNats(
       // objects) up front, in case it fails: a tenth of a minion's CPU
       // when a hundred devices change at once. Our errors say what failed.
       noAsyncTraces: true,
+      ...(options.inboxPrefix === undefined
+        ? {}
+        : { inboxPrefix: options.inboxPrefix }),
     });
   } catch (err) {
     throw connectFailure(err, options);
@@ -234,5 +241,20 @@ async function logStatus(nc: NatsConnection, log: Logger): Promise<void> {
       default:
         break;
     }
+  }
+}
+
+/**
+ * A prefix is one or more subject tokens without wildcards: the client
+ * appends `.<id>` to it, and a permission rule allows `<prefix>.>`.
+ */
+function checkInboxPrefix(prefix: string | undefined): void {
+  if (prefix === undefined) {
+    return;
+  }
+  if (!/^[^\s.*>]+(\.[^\s.*>]+)*$/.test(prefix)) {
+    throw new UsageError(
+      `--inbox-prefix ${JSON.stringify(prefix)}: expected subject tokens without wildcards or spaces, such as _INBOX_minion`,
+    );
   }
 }

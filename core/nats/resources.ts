@@ -216,13 +216,15 @@ async function natsCall<T>(what: string, fn: () => Promise<T>): Promise<T> {
 }
 
 /** The client reports a refused publish as a request error caused by it. */
-function deniedByPermissions(err: unknown): boolean {
+function deniedByPermissions(
+  err: unknown,
+): PermissionViolationError | undefined {
   for (let e = err; e instanceof Error; e = e.cause) {
     if (e instanceof PermissionViolationError) {
-      return true;
+      return e;
     }
   }
-  return false;
+  return undefined;
 }
 
 function natsError(what: string, err: unknown): NcmError {
@@ -230,7 +232,20 @@ function natsError(what: string, err: unknown): NcmError {
     return err;
   }
   const reason = err instanceof Error ? err.message : String(err);
-  if (deniedByPermissions(err)) {
+  const denied = deniedByPermissions(err);
+  if (denied?.operation === "subscription") {
+    // ncm subscribes only to its own inboxes (replies, watch deliveries):
+    // the user's permissions expect another inbox prefix.
+    return new NcmError(
+      "nats",
+      "NATS_INBOX_DENIED",
+      `cannot ${what}: this NATS user may not subscribe to ${denied.subject}, where replies to its requests arrive; ` +
+        "run ncm with --inbox-prefix (NATS_INBOX_PREFIX) set to a prefix the user may subscribe to, " +
+        "such as _INBOX_<user> under docs/nats-permissions.conf",
+      { cause: err, retryable: false },
+    );
+  }
+  if (denied !== undefined) {
     // Under restricted permissions only an administrator creates
     // resources (docs/SECURITY.md); waiting will not change that.
     return new NcmError(

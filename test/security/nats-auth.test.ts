@@ -155,6 +155,12 @@ describe("NATS TLS", { skip: tlsSkip }, () => {
       2,
       /--tls-cert was given alone: expected --tls-cert and --tls-key together/,
     ],
+    [
+      "an inbox prefix with a wildcard is a usage error",
+      ["--inbox-prefix", "_INBOX.*"],
+      2,
+      /--inbox-prefix "_INBOX\.\*": expected subject tokens without wildcards/,
+    ],
   ];
   for (const [name, args, code, message] of usage) {
     it(`nats tls - ${name}`, async () => {

@@ -71,6 +71,9 @@ describe("NATS permissions example", {
     servers.push(server);
     return server;
   };
+  /** Each user's own reply inboxes, as the file's header asks. */
+  const inbox = (role: Role) =>
+    role === "admin" ? "_INBOX" : `_INBOX_${USERS[role][0]}`;
   const as = (role: Role, server: NatsServer) => [
     "--server",
     server.url,
@@ -78,12 +81,15 @@ describe("NATS permissions example", {
     USERS[role][0],
     "--password",
     USERS[role][2],
+    "--inbox-prefix",
+    inbox(role),
   ];
   const connectAs = async (role: Role, server: NatsServer) => {
     const nc = await connectNats({
       servers: [server.url],
       user: USERS[role][0],
       password: USERS[role][2],
+      inboxPrefix: inbox(role),
     });
     connections.push(nc);
     return nc;
@@ -91,6 +97,7 @@ describe("NATS permissions example", {
   const minionEnv = {
     NATS_USER: USERS.minion[0],
     NATS_PASSWORD: USERS.minion[2],
+    NATS_INBOX_PREFIX: inbox("minion"),
   };
 
   before(async () => {
@@ -193,5 +200,36 @@ describe("NATS permissions example", {
     const { stderr } = minion.output();
     assert.equal(code, 1, stderr);
     assert.match(stderr, /not allowed to .*ncm init.*\[NATS_PERMISSION\]/);
+  });
+
+  it("nats permissions - a minion user without its inbox prefix exits 1 and says which prefix to use", async () => {
+    const server = await startServer();
+    const init = await runNcm(["init", ...as("admin", server)]);
+    assert.equal(init.code, 0, init.stderr);
+    const { NATS_INBOX_PREFIX: _, ...withoutPrefix } = minionEnv;
+    const minion = spawnNcm(
+      ["minion", "--inventory", inventory, "--server", server.url],
+      withoutPrefix,
+    );
+    const code = await minion.stop("SIGCONT");
+    const { stderr } = minion.output();
+    assert.equal(code, 1, stderr);
+    assert.match(stderr, /--inbox-prefix/);
+  });
+
+  it("nats permissions - no user can subscribe to another user's reply inboxes", async () => {
+    const server = await startServer();
+    const operator = await connectAs("operator", server);
+    for (const subject of ["_INBOX_ncm-minion.>", "_INBOX.>"]) {
+      const closed = await operator.subscribe(subject).closed;
+      assert.ok(closed instanceof PermissionViolationError, String(closed));
+      assert.equal(closed.operation, "subscription");
+      assert.equal(closed.subject, subject);
+    }
+    // Its own inbox is its to read.
+    const own = operator.subscribe("_INBOX_ncm-operator.>");
+    await operator.flush();
+    assert.equal(own.isClosed(), false);
+    own.unsubscribe();
   });
 });

@@ -31,12 +31,14 @@ export function isLogLevel(value: string): value is LogLevel {
  */
 const REDACT = [
   "password",
+  "enablePassword",
   "passphrase",
   "privateKey",
   "secret",
   "token",
   "creds",
   "*.password",
+  "*.enablePassword",
   "*.passphrase",
   "*.privateKey",
   "*.secret",

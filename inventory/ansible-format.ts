@@ -29,6 +29,8 @@ const VARS = {
   user: ["ansible_user", "ansible_ssh_user"],
   password: ["ansible_password", "ansible_ssh_pass", "ansible_ssh_password"],
   key: ["ansible_ssh_private_key_file", "ansible_private_key_file"],
+  // network_cli's `become_method: enable` answers enable with it.
+  enablePassword: ["ansible_become_password", "ansible_become_pass"],
   hostKeyChecking: [
     "ansible_host_key_checking",
     "ansible_ssh_host_key_checking",
@@ -112,6 +114,10 @@ function readHost(
     username: login?.username ?? "",
     password: login?.password,
     privateKeyFile: login?.privateKeyFile,
+    enablePassword: field(host, VARS.enablePassword, parse.secret, ctx, {
+      vaultOk: true,
+      secret: true,
+    }).value,
     ...hostKey,
     interval: get(VARS.interval, parse.cron).value,
     allowLockout: get(VARS.allowLockout, parse.flag).value,

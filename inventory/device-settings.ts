@@ -19,6 +19,7 @@ export interface DeviceSettings {
   password?: string;
   privateKeyFile?: string;
   passphrase?: string;
+  enablePassword?: string;
   hostKeyPolicy?: HostKeyPolicy;
   knownHosts?: string;
   interval?: string;
@@ -73,6 +74,12 @@ const DEVICE_FIELDS: Table<Omit<DeviceSettings, "sim">> = {
     parse: parse.path,
   },
   passphrase: { name: "passphrase", secret: true, parse: parse.secret },
+  enablePassword: {
+    name: "enable_password",
+    aliases: ["enablePassword"],
+    secret: true,
+    parse: parse.secret,
+  },
   hostKeyPolicy: {
     name: "host_key",
     aliases: ["hostKey"],

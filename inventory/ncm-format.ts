@@ -168,6 +168,7 @@ function complete(
     password: s.password,
     privateKeyFile: s.privateKeyFile,
     passphrase: s.passphrase,
+    enablePassword: s.enablePassword,
     hostKeyPolicy: policy,
     knownHosts,
     interval: s.interval,

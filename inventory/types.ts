@@ -73,6 +73,11 @@ export interface DeviceSpec {
   privateKeyFile?: string;
   /** Passphrase of the private key. Never logged. */
   passphrase?: string;
+  /**
+   * Answers `enable`'s password question (EOS with an enable secret, a
+   * user below privilege 15). Never logged, never sent over NATS.
+   */
+  enablePassword?: string;
   hostKeyPolicy: HostKeyPolicy;
   /** known_hosts file, with hostKeyPolicy `known-hosts`. */
   knownHosts?: string;

@@ -43,11 +43,15 @@ export interface CliShellOptions {
   user: string;
   /** Start at `#`, as commands on an exec channel do. */
   privileged?: boolean;
+  /** What `enable` asks for; nothing is asked when unset. */
+  enablePassword?: string | undefined;
 }
 
 type Mode =
   | { kind: "exec" }
   | { kind: "enable" }
+  /** `enable` asked for the password: the next line is it. */
+  | { kind: "enable-password" }
   | { kind: "config"; cursor: ConfigCursor }
   | { kind: "session"; session: ConfigSessionRecord; cursor: ConfigCursor };
 
@@ -66,11 +70,13 @@ export class CliShell {
   readonly #device: DeviceState;
   readonly #user: string;
   readonly #terminal: string;
+  readonly #enablePassword: string | undefined;
   #mode: Mode;
 
   constructor(device: DeviceState, options: CliShellOptions) {
     this.#device = device;
     this.#user = options.user;
+    this.#enablePassword = options.enablePassword;
     this.#terminal = device.nextTerminal();
     this.#mode = { kind: options.privileged === true ? "enable" : "exec" };
   }
@@ -83,6 +89,8 @@ export class CliShell {
         return `${host}>`;
       case "enable":
         return `${host}#`;
+      case "enable-password":
+        return "Password: ";
       case "config":
         return `${host}(${["config", ...mode.cursor.modes()].join("-")})#`;
       case "session": {
@@ -93,8 +101,16 @@ export class CliShell {
     }
   }
 
+  /** The next line is a password: a terminal must not echo it. */
+  get readingSecret(): boolean {
+    return this.#mode.kind === "enable-password";
+  }
+
   /** Runs one input line (without its line ending). */
   execute(line: string): ShellReply {
+    if (this.#mode.kind === "enable-password") {
+      return this.#enableWith(line);
+    }
     const text = line.trim();
     if (text === "" || text.startsWith("!")) {
       return ok();
@@ -123,11 +139,23 @@ export class CliShell {
     return this.#runExec(result.value, result.args);
   }
 
+  #enableWith(password: string): ShellReply {
+    if (password === this.#enablePassword) {
+      this.#mode = { kind: "enable" };
+      return ok("\n");
+    }
+    this.#mode = { kind: "exec" };
+    return fail("\n% Access denied");
+  }
+
   #runExec(command: ExecCommand, args: string[]): ShellReply {
     const device = this.#device;
     switch (command) {
       case "enable":
-        this.#mode = { kind: "enable" };
+        this.#mode =
+          this.#enablePassword === undefined || this.#mode.kind === "enable"
+            ? { kind: "enable" }
+            : { kind: "enable-password" };
         return ok();
       case "disable":
         this.#mode = { kind: "exec" };

@@ -54,8 +54,12 @@ class ShellChannel {
     this.#stream = stream;
     this.#shell = shell;
     this.#options = options;
+    // A password is not echoed, not even its line ending: the shell's
+    // reply starts a new line itself, with or without a terminal.
     this.#reader = new LineReader(
-      options.pty ? (text) => this.#write(text) : undefined,
+      options.pty
+        ? (text) => this.#write(shell.readingSecret ? "" : text)
+        : undefined,
     );
   }
 

@@ -23,6 +23,11 @@ export interface SimDeviceOptions {
   port: number;
   username: string;
   password: string;
+  /**
+   * Asked for by `enable` on a shell, as EOS does when an enable secret
+   * is set; without it `enable` asks nothing.
+   */
+  enablePassword?: string;
   /** Seed running-config text (e.g. an AVD file); default `hostname <name>`. */
   config?: string;
   faults?: SimFaults;
@@ -53,6 +58,7 @@ export class SimDevice {
       port: options.port,
       username: options.username,
       password: options.password,
+      enablePassword: options.enablePassword,
       hostKey,
       device: this.#state,
       log,

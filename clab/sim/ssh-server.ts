@@ -32,6 +32,8 @@ export interface DeviceSshServerOptions {
   port: number;
   username: string;
   password: string;
+  /** See SimDeviceOptions.enablePassword. */
+  enablePassword?: string | undefined;
   hostKey: HostKey;
   device: DeviceState;
   log: Logger;
@@ -186,7 +188,12 @@ export class DeviceSshServer {
     session.on("env", (accept) => accept?.());
     session.on("shell", (accept) => {
       const stream = quiet(accept());
-      serveShell(stream, new CliShell(device, { user }), options);
+      const enablePassword = this.#options.enablePassword;
+      serveShell(
+        stream,
+        new CliShell(device, { user, enablePassword }),
+        options,
+      );
     });
     session.on("exec", (accept, _reject, info) => {
       const stream = quiet(accept());

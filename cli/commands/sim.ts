@@ -105,6 +105,9 @@ async function simDevices(
       port: spec.port,
       username: spec.username,
       password: requirePassword(spec, inventory.source),
+      ...(spec.enablePassword === undefined
+        ? {}
+        : { enablePassword: spec.enablePassword }),
       config: await seedConfig(configs, spec.name),
       faults: spec.sim,
     });

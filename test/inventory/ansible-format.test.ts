@@ -259,6 +259,16 @@ all:
     );
   });
 
+  it("ansible - ansible_become_password answers enable, as network_cli's become does", () => {
+    const [device] = parse(
+      single(
+        "ansible_user: ops\nansible_password: pw\nansible_become_password: en-pw",
+        "{ ansible_host: 198.51.100.8 }",
+      ),
+    ).devices;
+    assert.equal(device?.enablePassword, "en-pw");
+  });
+
   const HOST_KEYS: [string, string][] = [
     ["", "pin"],
     ["ansible_host_key_checking: false", "insecure"],

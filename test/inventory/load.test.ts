@@ -90,6 +90,19 @@ describe("inventory load", () => {
     ]);
   });
 
+  it("load - enable_password is read as a secret and never named in a problem", () => {
+    const text = VALID.replace(
+      "  username: admin\n",
+      `  username: admin\n  enable_password: \${NCM_PASSWORD}\n`,
+    );
+    const devices = parse(text).devices;
+    assert.ok(devices.every((d) => d.enablePassword === SECRET));
+    const err = parseError(
+      VALID.replace("devices:", "  enable_password: [1, 2]\ndevices:"),
+    );
+    assert.match(err.message, /enable_password/);
+  });
+
   it("load - camelCase spellings are accepted", () => {
     const [device] = parse(`
 devices:

@@ -1,6 +1,6 @@
 import { StringDecoder } from "node:string_decoder";
 import type { ClientChannel } from "ssh2";
-import type { NcmError } from "../../../core/errors.ts";
+import { type NcmError, toNcmError } from "../../../core/errors.ts";
 import { commandTimeout, connectionLost } from "./eos-errors.ts";
 import {
   type PipelineOptions,
@@ -22,6 +22,12 @@ export interface CommandOutput {
   lines: string[];
   prompt: Prompt;
 }
+
+/**
+ * A question a command may ask before its prompt, such as enable's
+ * `Password:`: it ends the output without a line ending.
+ */
+const PASSWORD_QUESTION = /(?:^|\n)Password: ?$/;
 
 /** Whoever is waiting for output right now. */
 interface Reader {
@@ -50,6 +56,8 @@ export class CliShell {
   #hostname: string | null = null;
   #reader: Reader | null = null;
   #broken: NcmError | null = null;
+  /** Gives the answer to a password question, or throws; see runAnswering. */
+  #answer: (() => string) | null = null;
 
   constructor(channel: ClientChannel, options: CliShellOptions) {
     this.#channel = channel;
@@ -86,6 +94,24 @@ export class CliShell {
     this.#send(`${command}\n`);
     const output = await done;
     return { lines: withoutEcho(output.lines, command), prompt: output.prompt };
+  }
+
+  /**
+   * Runs one command that may ask for a password before its prompt, and
+   * answers it once with what `answer` gives; an error `answer` throws
+   * fails the command and the shell (the device waits for a password we
+   * do not have). The answer is never echoed, logged or kept.
+   */
+  async runAnswering(
+    command: string,
+    answer: () => string,
+  ): Promise<CommandOutput> {
+    this.#answer = answer;
+    try {
+      return await this.run(command);
+    } finally {
+      this.#answer = null;
+    }
   }
 
   /**
@@ -204,6 +230,30 @@ export class CliShell {
       reader.take(read.segment);
     }
     this.#buffer = this.#buffer.slice(offset);
+    this.#answerQuestion();
+  }
+
+  /** Answers a password question that ends the output, if one is awaited. */
+  #answerQuestion(): void {
+    const answer = this.#answer;
+    if (
+      answer === null ||
+      this.#reader === null ||
+      !PASSWORD_QUESTION.test(this.#buffer)
+    ) {
+      return;
+    }
+    this.#answer = null;
+    let text: string;
+    try {
+      text = answer();
+    } catch (err) {
+      this.#breaks(toNcmError(err));
+      return;
+    }
+    // The question is no output of the command's.
+    this.#buffer = this.#buffer.replace(PASSWORD_QUESTION, "");
+    this.#send(`${text}\n`);
   }
 
   #send(text: string): void {

@@ -9,6 +9,8 @@ import {
   commandFailed,
   connectError,
   type Endpoint,
+  enablePasswordNeeded,
+  enableRefused,
   errorLines,
   unexpectedPrompt,
 } from "./eos-errors.ts";
@@ -58,7 +60,7 @@ export class EosConnection {
         commandTimeoutMs: options.commandTimeoutMs,
       });
       connection = new EosConnection(client, shell, log);
-      await prepareCli(shell, spec.name);
+      await prepareCli(shell, spec);
       return connection;
     } catch (err) {
       client.end();
@@ -211,14 +213,25 @@ function openShell(
   });
 }
 
-/** Gets to the `#` prompt with paging off and no line wrapping. */
-async function prepareCli(shell: CliShell, device: string): Promise<void> {
+/**
+ * Gets to the `#` prompt with paging off and no line wrapping. `enable`
+ * is answered with the inventory's enable_password when it asks for one.
+ */
+async function prepareCli(shell: CliShell, spec: DeviceSpec): Promise<void> {
+  const device = spec.name;
   const login = await shell.awaitPrompt();
   if (!login.prompt.privileged) {
-    // FIXME: an enable password prompt is not answered; devices that need
-    // one time out here. Add an `enablePassword` inventory key to lift it.
-    const enable = await shell.run("enable");
+    const enable = await shell.runAnswering("enable", () => {
+      if (spec.enablePassword === undefined) {
+        throw enablePasswordNeeded(device);
+      }
+      return spec.enablePassword;
+    });
     if (!enable.prompt.privileged) {
+      const refusal = errorLines(enable.lines)[0];
+      if (refusal !== undefined && spec.enablePassword !== undefined) {
+        throw enableRefused(device, refusal);
+      }
       throw unexpectedPrompt(device, '"enable"', "#", enable.prompt.mode);
     }
   }

@@ -227,6 +227,26 @@ export function sessionCommandInConfig(
   );
 }
 
+/** `enable` asked for a password and the inventory names none. */
+export function enablePasswordNeeded(device: string): NcmError {
+  return new NcmError(
+    "authentication",
+    "EOS_ENABLE_PASSWORD_NEEDED",
+    `${device}: enable asks for a password; set enable_password for the device in the inventory, or log in as a user of privilege 15`,
+    { retryable: false, details: { device } },
+  );
+}
+
+/** `enable` refused the password it was given. */
+export function enableRefused(device: string, deviceMessage: string): NcmError {
+  return new NcmError(
+    "authentication",
+    "EOS_ENABLE_REFUSED",
+    `${device}: enable refused the enable_password of the inventory (${deviceMessage})`,
+    { retryable: false, details: { device, deviceMessage } },
+  );
+}
+
 /** The device answered in a mode we did not put it in. */
 export function unexpectedPrompt(
   device: string,

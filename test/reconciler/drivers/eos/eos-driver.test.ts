@@ -46,7 +46,11 @@ const DEVICES = [
   "vanish",
   "ending",
   "diffs",
+  "enablepw",
 ];
+
+/** The enable password of device "enablepw", which logs users in at `>`. */
+const ENABLE_PASSWORD = "en-able-77";
 
 function seed(name: string): string {
   return [
@@ -91,6 +95,7 @@ describe("EosDriver against the simulated device", { timeout: 60_000 }, () => {
         username: USER,
         password: PASSWORD,
         config: seed(name),
+        ...(name === "enablepw" ? { enablePassword: ENABLE_PASSWORD } : {}),
       })),
     });
   });
@@ -142,6 +147,56 @@ describe("EosDriver against the simulated device", { timeout: 60_000 }, () => {
       "a second read reuses the shell",
     );
     assert.equal(sims.device("read").counters.connections, 1);
+  });
+
+  for (const pty of [true, false]) {
+    it(`eos driver - answers enable's password question with enable_password (${pty ? "pty" : "no pty"})`, async () => {
+      const driver = driverFor(
+        "enablepw",
+        { enablePassword: ENABLE_PASSWORD },
+        { pty },
+      );
+      assert.equal(
+        await driver.runningConfig(),
+        sims.device("enablepw").runningConfig(),
+      );
+      const session = await driver.loadReplace(seed("enablepw"));
+      assert.equal(session.changed, false, session.diff);
+      await session.abort();
+    });
+  }
+
+  it("eos driver - a wrong enable_password is an authentication error that names no password", async () => {
+    const driver = driverFor("enablepw", { enablePassword: "not-it-123" });
+    await assert.rejects(driver.runningConfig(), (err: unknown) => {
+      assert.ok(
+        isError("authentication", "EOS_ENABLE_REFUSED")(err),
+        String(err),
+      );
+      const error = err as NcmError;
+      assert.equal(error.retryable, false);
+      assert.match(error.message, /% Access denied/);
+      assert.doesNotMatch(
+        JSON.stringify(error.toJSON()),
+        /not-it-123|en-able-77/,
+      );
+      return true;
+    });
+  });
+
+  it("eos driver - enable asking for a password the inventory lacks fails at once, saying what to set", async () => {
+    const driver = driverFor("enablepw", {}, { commandTimeoutMs: 30_000 });
+    const started = Date.now();
+    await assert.rejects(
+      driver.runningConfig(),
+      (err: unknown) =>
+        isError("authentication", "EOS_ENABLE_PASSWORD_NEEDED")(err) &&
+        /set enable_password/.test((err as Error).message),
+    );
+    assert.ok(
+      Date.now() - started < 10_000,
+      "failed without waiting out the timeout",
+    );
   });
 
   it("eos driver - works without a pty too", async () => {

@@ -3,6 +3,7 @@ import { after, before, describe, it } from "node:test";
 import { Kvm } from "@nats-io/kv";
 import { NatsCluster } from "../../clab/nats-cluster.ts";
 import { connectNats } from "../../core/nats/connect.ts";
+import { leaderGet } from "../../core/nats/leader-get.ts";
 import { natsServerMissing } from "../harness/nats-server.ts";
 import { waitUntil } from "../harness/wait.ts";
 
@@ -30,7 +31,11 @@ describe("harness nats cluster", { skip: natsServerMissing() ?? false }, () => {
         20_000,
         250,
       );
-      assert.equal((await kv.get("k"))?.string(), "v2");
+      // Read through the leader: a plain get may be answered by a replica
+      // that has not caught up with the write yet (direct get).
+      const latest = await leaderGet(nc, "r3", "k");
+      assert.equal(new TextDecoder().decode(latest?.data), "v2");
+      assert.equal(latest?.revision, revision);
       assert.ok(revision > 1);
       await cluster.servers[0]?.resume();
     } finally {

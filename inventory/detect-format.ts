@@ -12,10 +12,8 @@ export const ANSIBLE_GROUP_KEYS: readonly string[] = [
  * Tells which inventory format a parsed YAML document is in, or null when
  * it is none ncm knows. Each format has a key the others never use at the
  * top: `devices` (ncm), `topology` (containerlab), and groups made of
- * `hosts`/`children`/`vars` (Ansible, usually under `all`).
- *
- * FIXME: Ansible's INI inventories are not read (only YAML); converting one
- * with `ansible-inventory -i hosts --list -y` gives a file ncm reads.
+ * `hosts`/`children`/`vars` (Ansible, usually under `all`; an INI
+ * inventory is read into that shape first, see ansible-ini.ts).
  */
 export function detectFormat(doc: unknown): InventoryFormat | null {
   if (!isMapping(doc)) {

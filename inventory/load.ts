@@ -3,6 +3,7 @@ import { homedir } from "node:os";
 import { dirname, resolve } from "node:path";
 import { NcmError } from "../core/errors.ts";
 import { readAnsibleInventory } from "./ansible-format.ts";
+import { looksLikeAnsibleIni, parseAnsibleIni } from "./ansible-ini.ts";
 import { readClabTopology } from "./clab-format.ts";
 import { detectFormat, type InventoryFormat } from "./detect-format.ts";
 import type { Environment } from "./expand-env.ts";
@@ -81,7 +82,9 @@ export function parseInventory(
   env: Environment = process.env,
   options: LoadOptions = {},
 ): LoadedInventory {
-  const yaml = parseYamlSource(text, source);
+  const yaml = looksLikeAnsibleIni(text)
+    ? parseAnsibleIni(text, source)
+    : parseYamlSource(text, source);
   if (yaml.value === null || yaml.value === undefined) {
     throw new NcmError(
       "input",

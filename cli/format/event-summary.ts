@@ -7,7 +7,10 @@ export function eventSummary(event: NcmEvent): string {
   switch (event.kind) {
     case "drift-detected":
       return [
-        `drift ${diffSize(event.diff)}`,
+        // Events written before outOfBand existed were all counted as drift.
+        event.outOfBand === false
+          ? `revision not applied ${diffSize(event.diff)}`
+          : `drift ${diffSize(event.diff)}`,
         event.mode === "observe" ? "observe mode" : null,
         event.paused ? "paused" : null,
       ]

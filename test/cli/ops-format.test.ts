@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { colourDiff, wantsColour } from "../../cli/format/colour-diff.ts";
 import { seconds } from "../../cli/format/duration.ts";
-import { diffSize } from "../../cli/format/event-summary.ts";
+import { diffSize, eventSummary } from "../../cli/format/event-summary.ts";
 import { outcomeSummary } from "../../cli/format/reconcile-outcome.ts";
 import {
   type EventRecord,
@@ -25,6 +25,25 @@ describe("operator output formatting", () => {
     assert.equal(lines[5], `${ESC}32m+new${ESC}0m`);
     assert.equal(lines[6], "");
     assert.equal(colourDiff(diff, false), diff);
+  });
+
+  it("eventSummary - drift made by hand and a revision kept off the device read differently", () => {
+    const drift = {
+      device: "leaf1",
+      at: "2026-12-04T00:00:00.000Z",
+      owner: "m",
+      intendedRevision: 3,
+      kind: "drift-detected",
+      diff: "--- a\n+++ b\n+x\n-y\n",
+      mode: "observe",
+      paused: false,
+      outOfBand: true,
+    } as const;
+    assert.equal(eventSummary(drift), "drift +1 -1 lines, observe mode");
+    assert.equal(
+      eventSummary({ ...drift, outOfBand: false }),
+      "revision not applied +1 -1 lines, observe mode",
+    );
   });
 
   it("wantsColour - only on a terminal, and never with NO_COLOR set", () => {

@@ -2,7 +2,7 @@ import type { KV } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { MINIONS_BUCKET, OWNERS_BUCKET } from "../core/nats/resources.ts";
 import { openExistingBucket } from "./existing-bucket.ts";
-import { isRecord } from "./is-record.ts";
+import { parseRecord, stringField } from "./is-record.ts";
 
 /**
  * Whether a live minion owns a device, as the minions' own records say:
@@ -99,21 +99,7 @@ async function jsonAt(
   key: string,
 ): Promise<Record<string, unknown> | null> {
   const entry = await kv.get(key);
-  if (entry === null || entry.operation !== "PUT") {
-    return null;
-  }
-  try {
-    const value: unknown = entry.json();
-    return isRecord(value) ? value : null;
-  } catch {
-    return null;
-  }
-}
-
-function stringField(
-  value: Record<string, unknown> | null,
-  field: string,
-): string | undefined {
-  const text = value?.[field];
-  return typeof text === "string" && text !== "" ? text : undefined;
+  return entry === null || entry.operation !== "PUT"
+    ? null
+    : parseRecord(entry.string());
 }

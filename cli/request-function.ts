@@ -11,7 +11,7 @@ import {
   functionSubject,
 } from "../functions/types.ts";
 import { deviceOwner } from "./device-owner.ts";
-import { isRecord } from "./is-record.ts";
+import { parseRecord, stringField } from "./is-record.ts";
 
 /** Headers of a NATS micro service error reply. */
 const SERVICE_ERROR = "Nats-Service-Error";
@@ -136,7 +136,7 @@ function requestFailure(
 /** Rebuilds the NcmError a function replied with. */
 function errorReply(reply: Msg, subject: string): NcmError {
   const status = Number(reply.headers?.get(SERVICE_ERROR_CODE));
-  const body = parseObject(reply.string());
+  const body = parseRecord(reply.string());
   const message =
     stringField(body, "message") ??
     reply.headers?.get(SERVICE_ERROR) ??
@@ -164,23 +164,6 @@ function replyJson(reply: Msg, subject: string): unknown {
       { cause: err, retryable: false },
     );
   }
-}
-
-function parseObject(text: string): Record<string, unknown> | null {
-  try {
-    const value: unknown = JSON.parse(text);
-    return isRecord(value) ? value : null;
-  } catch {
-    return null;
-  }
-}
-
-function stringField(
-  body: Record<string, unknown> | null,
-  field: string,
-): string | undefined {
-  const value = body?.[field];
-  return typeof value === "string" && value.length > 0 ? value : undefined;
 }
 
 /** Categories a reply may name; anything else is treated by status code. */

@@ -237,24 +237,23 @@ export class DeviceWorker {
       // session pending: clear it before opening another, or repeated
       // diffs would fill the device's five session slots.
       await this.#cleanupOnce();
-      const session = await driver.loadReplace(intended.text).catch((err) => {
+      try {
+        const session = await driver.loadReplace(intended.text);
+        try {
+          return {
+            intendedRevision: intended.revision,
+            diff:
+              options.showSecrets === true
+                ? session.diff
+                : maskSecrets(session.diff),
+            changed: session.changed,
+          };
+        } finally {
+          await session.abort();
+        }
+      } catch (err) {
         this.#needsCleanup = true;
         throw err;
-      });
-      try {
-        return {
-          intendedRevision: intended.revision,
-          diff:
-            options.showSecrets === true
-              ? session.diff
-              : maskSecrets(session.diff),
-          changed: session.changed,
-        };
-      } finally {
-        await session.abort().catch((err: unknown) => {
-          this.#needsCleanup = true;
-          throw err;
-        });
       }
     });
   }

@@ -4,9 +4,8 @@ import {
   PLATFORM_CHECKS,
   type Platform,
 } from "../../inventory/types.ts";
+import { bgpPeers } from "./bgp-peers.ts";
 import { inSync, noPendingCommit, reachable } from "./common.ts";
-import { eosBgpPeers } from "./eos-bgp-peers.ts";
-import { frrBgpPeers } from "./frr-bgp-peers.ts";
 import type { HealthCheck } from "./types.ts";
 
 /**
@@ -19,9 +18,9 @@ const BY_PLATFORM: { [P in Platform]: Record<CheckName<P>, HealthCheck> } = {
     reachable,
     "in-sync": inSync,
     "no-pending-commit": noPendingCommit,
-    "bgp-peers": eosBgpPeers,
+    "bgp-peers": bgpPeers,
   },
-  frr: { reachable, "in-sync": inSync, "bgp-peers": frrBgpPeers },
+  frr: { reachable, "in-sync": inSync, "bgp-peers": bgpPeers },
 };
 
 /**

@@ -7,6 +7,8 @@
  * a retry can help.
  */
 
+import type { BgpVerdict } from "./bgp-peers.ts";
+
 /** A candidate configuration loaded into the device, not yet committed. */
 export interface ConfigSession {
   /** The device-side name of the session (`ncm-…`). */
@@ -56,4 +58,9 @@ export interface DeviceDriver {
   confirm(sessionName: string): Promise<void>;
   /** Closes the connection; the next call reconnects. */
   close(): Promise<void>;
+  /**
+   * The device's expected BGP peers (`bgp_peers_expected`, else every
+   * configured one) judged now; absent on a platform that reads no BGP.
+   */
+  checkBgp?(): Promise<BgpVerdict>;
 }

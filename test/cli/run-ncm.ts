@@ -1,4 +1,5 @@
-import { spawn } from "node:child_process";
+import { type ChildProcessByStdio, spawn } from "node:child_process";
+import type { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 
 const MAIN = fileURLToPath(new URL("../../cli/main.ts", import.meta.url));
@@ -34,7 +35,13 @@ export function runNcm(
     NO_COLOR: "1",
     LOG_LEVEL: "warn",
   };
-  for (const name of ["NATS_URL", "NATS_CREDS", "NATS_USER", "NATS_PASSWORD"]) {
+  for (const name of [
+    "NATS_URL",
+    "NATS_CREDS",
+    "NATS_USER",
+    "NATS_PASSWORD",
+    "NATS_INBOX_PREFIX",
+  ]) {
     delete env[name];
   }
   for (const [name, value] of Object.entries(options.env ?? {})) {
@@ -50,6 +57,17 @@ export function runNcm(
     env,
     stdio: ["ignore", "pipe", "pipe"],
   });
+  return collectRun(child);
+}
+
+/**
+ * The output and exit status of a child started with piped stdout and
+ * stderr; one that runs past the deadline is killed, so it fails instead
+ * of stalling the suite.
+ */
+export function collectRun(
+  child: ChildProcessByStdio<null, Readable, Readable>,
+): Promise<NcmRun> {
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (chunk: Buffer) => {

@@ -14,7 +14,7 @@
  * the second, so both are read and a peer in both counts once.
  */
 import { NcmError } from "../../../core/errors.ts";
-import type { BgpPeer } from "../frr/bgp-summary.ts";
+import type { BgpPeer } from "../bgp-peers.ts";
 
 /** The commands read, with the address family each reports. */
 export const BGP_SUMMARIES = [

@@ -1,11 +1,7 @@
 import { NcmError, toNcmError } from "../../../core/errors.ts";
 import type { Logger } from "../../../core/log.ts";
 import type { DeviceSpec } from "../../../inventory/types.ts";
-import {
-  type BgpPeer,
-  type BgpVerdict,
-  judgePeers,
-} from "../frr/bgp-summary.ts";
+import { type BgpPeer, type BgpVerdict, judgePeers } from "../bgp-peers.ts";
 import type { ConfigSession, DeviceDriver, PendingCommit } from "../types.ts";
 import {
   BGP_SUMMARIES,

@@ -2,18 +2,18 @@ import { NcmError, toNcmError } from "../../../core/errors.ts";
 import type { Logger } from "../../../core/log.ts";
 import type { DeviceSpec } from "../../../inventory/types.ts";
 import {
+  type BgpPeer,
+  type BgpVerdict,
+  ESTABLISHED,
+  judgePeers,
+} from "../bgp-peers.ts";
+import {
   EosConfigSession,
   type SessionControl,
 } from "../eos/eos-config-session.ts";
 import { isNcmSession, newSessionName } from "../eos/session-name.ts";
 import type { ConfigSession, DeviceDriver, PendingCommit } from "../types.ts";
-import {
-  type BgpPeer,
-  type BgpVerdict,
-  ESTABLISHED,
-  judgePeers,
-  parseBgpSummary,
-} from "./bgp-summary.ts";
+import { parseBgpSummary } from "./bgp-summary.ts";
 import * as cmd from "./frr-commands.ts";
 import { FrrConnection } from "./frr-connection.ts";
 import {

@@ -26,7 +26,7 @@ import { loadInventory } from "../../../inventory/load.ts";
 import {
   type BgpPeer,
   ESTABLISHED,
-} from "../../../reconciler/drivers/frr/bgp-summary.ts";
+} from "../../../reconciler/drivers/bgp-peers.ts";
 import { Minion } from "../../../reconciler/minion.ts";
 import { Watcher } from "../../../watcher/watcher.ts";
 import { runNcm } from "../../cli/run-ncm.ts";

@@ -23,10 +23,9 @@ import {
   labUnavailable,
 } from "../../../clab/lab/lab-tools.ts";
 import { loadTopology } from "../../../clab/lab/topology.ts";
-import {
-  type BgpPeer,
-  parseBgpSummary,
-} from "../../../reconciler/drivers/frr/bgp-summary.ts";
+import type { BgpPeer } from "../../../reconciler/drivers/bgp-peers.ts";
+import { parseBgpSummary } from "../../../reconciler/drivers/frr/bgp-summary.ts";
+import { collectRun, type NcmRun } from "../../cli/run-ncm.ts";
 
 /**
  * As root, or in CI (`CI` set), the lab tests must run: a missing tool
@@ -235,7 +234,7 @@ export async function account(
 export function runNcmAs(
   as: { uid: number; gid: number } | undefined,
   args: readonly string[],
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
+): Promise<NcmRun> {
   const ncm = [process.execPath, "--import", "tsx", MAIN, ...args];
   const ids = [`--reuid=${as?.uid}`, `--regid=${as?.gid}`, "--clear-groups"];
   const argv = as === undefined ? ncm : ["setpriv", ...ids, "--", ...ncm];
@@ -244,20 +243,5 @@ export function runNcmAs(
     env: { PATH: process.env.PATH, HOME: tmpdir(), NO_COLOR: "1" },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-  return new Promise((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return collectRun(child);
 }

@@ -1,9 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import {
-  judgePeers,
-  parseBgpSummary,
-} from "../../../../reconciler/drivers/frr/bgp-summary.ts";
+import { judgePeers } from "../../../../reconciler/drivers/bgp-peers.ts";
+import { parseBgpSummary } from "../../../../reconciler/drivers/frr/bgp-summary.ts";
 
 /** `show bgp vrf all summary json` of FRR 8.4, trimmed to what we read. */
 const SUMMARY = JSON.stringify({

@@ -404,7 +404,12 @@ describe("frr driver", { skip: LAB.skip }, () => {
     const probe = await probeAtRestore("a", (what) => {
       sent.push(what);
       if (what === "frr-reload.py --reload") {
-        cut = delay(500).then(() => killSshSessions("a"));
+        // Cut once the detached reload has started: its pid file is there.
+        cut = waitUntil("the reload started", async () =>
+          (await readdir(join(lab.node("a").dir, "tmp"))).some((f) =>
+            f.endsWith("-reload.pid"),
+          ),
+        ).then(() => killSshSessions("a"));
       }
     });
     const d = driver(
@@ -506,7 +511,3 @@ describe("frr driver", { skip: LAB.skip }, () => {
     });
   }
 });
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
